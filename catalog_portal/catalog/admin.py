@@ -1,0 +1,36 @@
+"""Curation in Django's admin: featured collections, categories, order and visibility."""
+
+from django.contrib import admin
+
+from catalog_portal.catalog.models import Collection, Item
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["stac_id", "title", "category", "featured", "featured_order", "visibility"]
+    list_editable = ["category", "featured", "featured_order", "visibility"]
+    list_filter = ["category", "featured", "visibility"]
+    search_fields = ["stac_id", "title", "description"]
+    filter_horizontal = ["groups"]
+    readonly_fields = ["created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["stac_id", "title", "description"]}),
+        ("Curation", {"fields": ["category", "featured", "featured_order", "thumbnail"]}),
+        ("Access", {"fields": ["visibility", "groups"]}),
+        ("STAC", {"classes": ["collapse"], "fields": ["stac", "created", "updated"]}),
+    ]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["stac_id", "collection", "datetime"]
+    list_filter = ["collection"]
+    list_select_related = ["collection"]
+    search_fields = ["stac_id"]
+    date_hierarchy = "datetime"
+    # Item documents come from STAC; editing the columns by hand would desynchronise them.
+    readonly_fields = [
+        "collection", "stac_id", "datetime", "start_datetime", "end_datetime",
+        "bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax", "geometry", "created", "updated",
+    ]  # fmt: skip
+    show_full_result_count = False  # a full count is slow at a million items

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "catalog_portal.catalog"
+    label = "catalog"
+    verbose_name = "Catalogue"
+
+    def ready(self) -> None:
+        # Teaches SQLite connections the exact spatial test that PostGIS has built in.
+        from catalog_portal.catalog import checks, spatial  # noqa: F401 - checks registers itself
+
+        spatial.register_sqlite_functions()

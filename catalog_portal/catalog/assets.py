@@ -1,0 +1,36 @@
+"""Where asset files live: hrefs of the form ``/data/<path>`` name files below ``DATA_ROOT``.
+
+Keeping hrefs relative to the portal (rather than absolute file paths) lets the data folder
+move, and lets the STAC API turn them into URLs of the portal's data API for the request's host.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+
+DATA_HREF_PREFIX = "/data/"
+
+
+def data_href(relative_path: str | PurePosixPath) -> str:
+    """The href of a file at ``relative_path`` below DATA_ROOT."""
+    relative = PurePosixPath(relative_path)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise ValueError(f"{relative_path!r} is not a path below DATA_ROOT")
+    return DATA_HREF_PREFIX + relative.as_posix()
+
+
+def asset_path(href: str) -> Path | None:
+    """The local file an href names, or None when it is not a file below DATA_ROOT.
+
+    Refuses ``..`` and symlinks that lead out of DATA_ROOT, so an href can never reach
+    another file on the machine.
+    """
+    if not href.startswith(DATA_HREF_PREFIX):
+        return None
+    root = Path(settings.DATA_ROOT).resolve()
+    candidate = (root / href[len(DATA_HREF_PREFIX) :]).resolve()
+    if not candidate.is_relative_to(root):
+        return None
+    return candidate

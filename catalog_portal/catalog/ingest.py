@@ -1,0 +1,242 @@
+"""Writing STAC documents into the catalogue: validation, field extraction and idempotent upserts.
+
+``load_demo`` and ``import_stac`` both write through these functions, so an item loaded either
+way gets the same indexed columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import pystac
+from django.db import transaction
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from catalog_portal.catalog.models import Collection, Item
+
+# Curation fields of Collection that a loader may set; importing STAC alone never touches them.
+CURATION_FIELDS = {"category", "featured", "featured_order", "visibility", "thumbnail"}
+# Item columns derived from the STAC document by item_columns().
+ITEM_COLUMNS = (
+    "datetime", "start_datetime", "end_datetime", "geometry",
+    "bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax",
+)  # fmt: skip
+
+
+class InvalidStac(ValueError):
+    """A STAC document that cannot enter the catalogue; ``stac_id`` names it in reports."""
+
+    def __init__(self, stac_id: str, reason: str) -> None:
+        super().__init__(f"{stac_id}: {reason}")
+        self.stac_id = stac_id
+        self.reason = reason
+
+
+@dataclass
+class UpsertReport:
+    """What an upsert did, item by item."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: list[InvalidStac] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated
+
+    def add(self, other: UpsertReport) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.invalid.extend(other.invalid)
+
+
+def parse_stac_datetime(value: Any, *, stac_id: str, name: str) -> dt.datetime:
+    """Parse an RFC 3339 timestamp; STAC requires a time zone, so a naive one is invalid."""
+    if not isinstance(value, str):
+        raise InvalidStac(stac_id, f"properties.{name} must be an RFC 3339 string, not {value!r}")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidStac(
+            stac_id, f"properties.{name}={value!r} is not an RFC 3339 timestamp"
+        ) from None
+    if parsed.tzinfo is None:
+        raise InvalidStac(stac_id, f"properties.{name}={value!r} has no time zone")
+    return parsed.astimezone(dt.UTC)
+
+
+def item_columns(stac: dict) -> dict[str, Any]:
+    """The indexed columns of an item, derived from its STAC document (raises InvalidStac)."""
+    stac_id = stac.get("id") if isinstance(stac.get("id"), str) else "<no id>"
+    if stac.get("type") != "Feature" or not stac.get("id"):
+        raise InvalidStac(stac_id, "a STAC item is a GeoJSON Feature with a non-empty id")
+    try:
+        pystac.Item.from_dict(stac, preserve_dict=True, migrate=False)
+    except Exception as error:  # pystac raises KeyError, TypeError, STACError, ...
+        raise InvalidStac(
+            stac_id, f"not a STAC item ({error.__class__.__name__}: {error})"
+        ) from None
+
+    properties = stac.get("properties") or {}
+    start = end = None
+    if properties.get("start_datetime") is not None or properties.get("end_datetime") is not None:
+        start = parse_stac_datetime(
+            properties.get("start_datetime"), stac_id=stac_id, name="start_datetime"
+        )
+        end = parse_stac_datetime(
+            properties.get("end_datetime"), stac_id=stac_id, name="end_datetime"
+        )
+        if start > end:
+            raise InvalidStac(stac_id, "start_datetime is after end_datetime")
+    if properties.get("datetime") is not None:
+        when = parse_stac_datetime(properties["datetime"], stac_id=stac_id, name="datetime")
+    elif start is not None:
+        when = start
+    else:
+        raise InvalidStac(stac_id, "needs properties.datetime, or start_datetime and end_datetime")
+
+    columns: dict[str, Any] = {  # keys: ITEM_COLUMNS
+        "datetime": when,
+        "start_datetime": start or when,
+        "end_datetime": end or when,
+        "geometry": stac.get("geometry"),
+        "bbox_xmin": None,
+        "bbox_ymin": None,
+        "bbox_xmax": None,
+        "bbox_ymax": None,
+    }
+    if stac.get("geometry") is not None:
+        try:
+            footprint = shape(stac["geometry"])
+        except Exception as error:
+            raise InvalidStac(stac_id, f"geometry is not valid GeoJSON ({error})") from None
+        if footprint.is_empty or not footprint.is_valid:
+            raise InvalidStac(stac_id, f"geometry is invalid: {explain_validity(footprint)}")
+        xmin, ymin, xmax, ymax = footprint.bounds
+        if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+            raise InvalidStac(stac_id, "geometry is outside longitude/latitude bounds")
+        columns.update(bbox_xmin=xmin, bbox_ymin=ymin, bbox_xmax=xmax, bbox_ymax=ymax)
+    return columns
+
+
+def collection_upsert(
+    *, stac: dict, curation: dict[str, Any] | None = None
+) -> tuple[Collection, bool]:
+    """Create or update a collection from its STAC document; returns (collection, created).
+
+    ``curation`` sets curation fields (category, featured, ...); without it, an existing
+    collection keeps the curation its admins gave it.
+    """
+    stac_id = stac.get("id") if isinstance(stac.get("id"), str) else "<no id>"
+    if stac.get("type") != "Collection" or not stac.get("id"):
+        raise InvalidStac(stac_id, "a STAC collection has type 'Collection' and a non-empty id")
+    try:
+        pystac.Collection.from_dict(stac, preserve_dict=True, migrate=False)
+    except Exception as error:
+        raise InvalidStac(
+            stac_id, f"not a STAC collection ({error.__class__.__name__}: {error})"
+        ) from None
+    unknown = set(curation or {}) - CURATION_FIELDS
+    if unknown:
+        raise ValueError(f"Not curation fields: {sorted(unknown)}")
+
+    values = {
+        "title": stac.get("title") or "",
+        "description": stac.get("description") or "",
+        "stac": stac,
+    }
+    values.update(curation or {})
+    collection = Collection.objects.filter(stac_id=stac["id"]).first()
+    if collection is None:
+        return Collection.objects.create(stac_id=stac["id"], **values), True
+    changed = [name for name, value in values.items() if getattr(collection, name) != value]
+    if changed:
+        for name in changed:
+            setattr(collection, name, values[name])
+        collection.save(update_fields=[*changed, "updated"])
+    return collection, False
+
+
+def _batches(iterable: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def items_upsert(
+    *,
+    collection: Collection,
+    stacs: Iterable[dict],
+    batch_size: int = 500,
+    on_batch: Callable[[UpsertReport], None] | None = None,
+) -> UpsertReport:
+    """Create or update items of ``collection``; each batch is one transaction.
+
+    Invalid documents are reported in ``UpsertReport.invalid`` and skipped; an item whose
+    document has not changed is left untouched, so re-running an import writes nothing.
+    ``on_batch`` is called with each batch's report (for progress bars).
+    """
+    total = UpsertReport()
+    for batch in _batches(stacs, batch_size):
+        report = _items_upsert_batch(collection, batch)
+        total.add(report)
+        if on_batch is not None:
+            on_batch(report)
+    return total
+
+
+def _items_upsert_batch(collection: Collection, batch: list[dict]) -> UpsertReport:
+    report = UpsertReport()
+    valid: dict[str, tuple[dict, dict[str, Any]]] = {}
+    for stac in batch:
+        if (
+            isinstance(stac, dict)
+            and stac.get("collection", collection.stac_id) != collection.stac_id
+        ):
+            report.invalid.append(
+                InvalidStac(str(stac.get("id")), f"belongs to collection {stac['collection']!r}")
+            )
+            continue
+        try:
+            document = {**stac, "collection": collection.stac_id}
+            valid[document["id"]] = (document, item_columns(document))
+        except InvalidStac as error:
+            report.invalid.append(error)
+        except (TypeError, KeyError, AttributeError) as error:
+            report.invalid.append(InvalidStac("<unreadable>", f"not a JSON object ({error})"))
+
+    with transaction.atomic():
+        existing = {
+            item.stac_id: item
+            for item in Item.objects.filter(collection=collection, stac_id__in=list(valid))
+        }
+        to_create, to_update = [], []
+        for stac_id, (document, columns) in valid.items():
+            item = existing.get(stac_id)
+            if item is None:
+                to_create.append(
+                    Item(collection=collection, stac_id=stac_id, stac=document, **columns)
+                )
+            elif item.stac != document:
+                item.stac = document
+                for name, value in columns.items():
+                    setattr(item, name, value)
+                to_update.append(item)
+            else:
+                report.unchanged += 1
+        Item.objects.bulk_create(to_create)
+        if to_update:
+            # bulk_update skips auto_now, so the timestamp is set here.
+            now = dt.datetime.now(dt.UTC)
+            for item in to_update:
+                item.updated = now
+            Item.objects.bulk_update(to_update, ["stac", "updated", *ITEM_COLUMNS])
+        report.created, report.updated = len(to_create), len(to_update)
+    return report

@@ -1,0 +1,126 @@
+"""The catalogue: STAC collections and items.
+
+Each row keeps its STAC document whole (``stac``) and copies out what is searched or sorted
+into indexed columns. On PostgreSQL a migration adds a PostGIS ``geom`` column to items,
+generated from ``geometry`` by the database itself (see ``migrations/0002_postgis.py``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import F, Q
+
+
+class Collection(models.Model):
+    """A STAC collection plus the curation the catalogue page needs."""
+
+    class Category(models.TextChoices):
+        ORTHOFOTOS = "orthofotos", "Orthofotos"
+        SENTINEL_1 = "sentinel-1", "Sentinel-1"
+        SENTINEL_2 = "sentinel-2", "Sentinel-2"
+        OTHER = "other", "Other"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        RESTRICTED = "restricted", "Restricted to groups"
+
+    stac_id = models.CharField("STAC id", max_length=255, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    stac = models.JSONField("STAC document")
+
+    category = models.CharField(max_length=32, choices=Category, default=Category.OTHER)
+    featured = models.BooleanField(default=False)
+    featured_order = models.PositiveIntegerField(
+        default=0, help_text="Featured collections are listed by this number, lowest first."
+    )
+    visibility = models.CharField(max_length=16, choices=Visibility, default=Visibility.PUBLIC)
+    groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="collections",
+        help_text="Groups whose members may see a restricted collection.",
+    )
+    thumbnail = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="URL of a thumbnail image; left blank, the tiler renders one.",
+    )
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["featured_order", "title", "stac_id"]
+
+    def __str__(self) -> str:
+        return self.title or self.stac_id
+
+    @property
+    def keywords(self) -> list[str]:
+        return list(self.stac.get("keywords") or [])
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.visibility == self.Visibility.RESTRICTED
+
+
+class Item(models.Model):
+    """A STAC item. ``datetime`` is the sort key: the item's datetime, or its start."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    stac_id = models.CharField("STAC id", max_length=255)
+    datetime = models.DateTimeField()
+    start_datetime = models.DateTimeField()
+    end_datetime = models.DateTimeField()
+    # Bounding box in WGS84 longitude/latitude; null for items without geometry.
+    bbox_xmin = models.FloatField(null=True)
+    bbox_ymin = models.FloatField(null=True)
+    bbox_xmax = models.FloatField(null=True)
+    bbox_ymax = models.FloatField(null=True)
+    geometry = models.JSONField(null=True, help_text="GeoJSON footprint in WGS84.")
+    stac = models.JSONField("STAC document")
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-datetime", "stac_id", "collection_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "stac_id"], name="item_id_per_collection"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_datetime__lte=F("end_datetime")), name="item_interval_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(bbox_xmin__isnull=True) | Q(bbox_xmin__lte=F("bbox_xmax")),
+                name="item_bbox_x_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(bbox_ymin__isnull=True) | Q(bbox_ymin__lte=F("bbox_ymax")),
+                name="item_bbox_y_in_order",
+            ),
+        ]
+        indexes = [
+            # The catalogue's order, for searches across collections and keyset paging.
+            models.Index(F("datetime").desc(), "stac_id", name="item_order"),
+            models.Index(
+                "collection", F("datetime").desc(), "stac_id", name="item_collection_order"
+            ),
+            models.Index("start_datetime", "end_datetime", name="item_interval"),
+            # The bbox prefilter of spatial searches on SQLite (PostGIS uses its GiST index).
+            models.Index("bbox_xmin", "bbox_xmax", "bbox_ymin", "bbox_ymax", name="item_bbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.stac_id
+
+    @property
+    def properties(self) -> dict:
+        return self.stac.get("properties") or {}
+
+    @property
+    def assets(self) -> dict:
+        return self.stac.get("assets") or {}

@@ -1,0 +1,97 @@
+"""Typed readers for environment variables that fail loudly, naming the variable.
+
+Every knob of the portal is an environment variable (see README.md); these helpers
+turn a bad value into an ``ImproperlyConfigured`` error at start-up instead of a
+surprise later.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    """Return the variable's value, or ``default`` when it is unset."""
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Return a boolean written as 1/0, true/false, yes/no or on/off."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """Return an integer, optionally no smaller than ``minimum``."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below its minimum of {minimum}.")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated list with blanks dropped."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_path(name: str, default: Path) -> Path:
+    """Return an absolute path; relative values are taken from the working directory."""
+    raw = os.environ.get(name)
+    return Path(raw).expanduser().resolve() if raw else default
+
+
+def env_secret(name: str, *, required: bool, dev_file: Path) -> str:
+    """Return a secret from ``NAME``, from the file named by ``NAME_FILE``, or for development
+    from ``dev_file`` (created with a random value on first use).
+
+    ``required`` is set when running in production (DEBUG off): then a missing secret is an
+    error, because a generated one would differ between processes behind a load balancer.
+    """
+    value = os.environ.get(name)
+    file_name = os.environ.get(f"{name}_FILE")
+    if value and file_name:
+        raise ImproperlyConfigured(f"Set either {name} or {name}_FILE, not both.")
+    if file_name:
+        try:
+            value = Path(file_name).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"{name}_FILE={file_name!r} cannot be read: {error}"
+            ) from None
+    if value:
+        return value
+    if required:
+        raise ImproperlyConfigured(
+            f"{name} (or {name}_FILE) is required when DEBUG is off; "
+            "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if dev_file.exists():
+        return dev_file.read_text().strip()
+    dev_file.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(50)
+    dev_file.write_text(value)
+    dev_file.chmod(0o600)
+    return value

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "catalog_portal.web"
+    label = "web"
+    verbose_name = "Web pages"

@@ -1,0 +1,191 @@
+"""Shared fixtures: the cast of users, catalogue builders from real STAC JSON, a real HTTP
+server running the portal's ASGI app, and a real Chromium.
+
+The suite runs once per database: ``DATABASE_URL`` picks SQLite (default) or PostgreSQL.
+Where a test needs something the machine lacks (a PostgreSQL server, Chromium), it is skipped
+with a message naming what to install, except in CI (``CI=true``), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, User
+
+from catalog_portal.catalog.ingest import collection_upsert, items_upsert
+from catalog_portal.catalog.models import Collection, Item
+
+DATA = Path(__file__).parent / "data"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def missing(what: str, hint: str) -> None:
+    """Skip (on a developer's machine) or fail (in CI) a test that needs ``what``."""
+    message = f"needs {what}: {hint}"
+    if IN_CI:
+        pytest.fail(f"CI must run every test, but this one {message}")
+    pytest.skip(message)
+
+
+def read_json(name: str) -> dict:
+    return json.loads((DATA / name).read_text())
+
+
+# --- the cast -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def granted_group(db) -> Group:
+    return Group.objects.create(name="Land Kärnten")
+
+
+@pytest.fixture
+def alice(db) -> User:
+    """An administrator: sees everything."""
+    return User.objects.create_superuser("alice", "alice@example.org", "alice-password")
+
+
+@pytest.fixture
+def bob(db, granted_group) -> User:
+    """A member of the group that restricted test collections are granted to."""
+    user = User.objects.create_user("bob", "bob@example.org", "bob-password")
+    user.groups.add(granted_group)
+    return user
+
+
+@pytest.fixture
+def charlie(db) -> User:
+    """A signed-in outsider: in a group, but not one with access."""
+    user = User.objects.create_user("charlie", "charlie@example.org", "charlie-password")
+    user.groups.add(Group.objects.create(name="Elsewhere"))
+    return user
+
+
+@pytest.fixture
+def anonymous() -> AnonymousUser:
+    return AnonymousUser()
+
+
+# --- the catalogue, from real STAC JSON -----------------------------------------------------
+
+
+@pytest.fixture
+def make_collection(db) -> Callable[..., Collection]:
+    """Build a collection from tests/data/stac/collection.json under a new id."""
+
+    def make(
+        stac_id: str = "test-collection", *, groups: tuple[Group, ...] = (), **curation
+    ) -> Collection:
+        stac = read_json("stac/collection.json")
+        stac["id"] = stac_id
+        collection, _ = collection_upsert(stac=stac, curation=curation or None)
+        collection.groups.set(groups)
+        return collection
+
+    return make
+
+
+@pytest.fixture
+def make_item(db) -> Callable[..., Item]:
+    """Build an item from tests/data/stac/item.json with a given id, footprint and datetime."""
+
+    def make(
+        collection: Collection,
+        stac_id: str,
+        *,
+        geometry: dict | None = None,
+        datetime: str = "2021-09-14T10:00:00Z",
+        **properties,
+    ) -> Item:
+        stac = copy.deepcopy(read_json("stac/item.json"))
+        stac["id"] = stac_id
+        stac["collection"] = collection.stac_id
+        if geometry is not None:
+            stac["geometry"] = geometry
+            stac.pop("bbox", None)
+        stac["properties"].update(datetime=datetime, **properties)
+        report = items_upsert(collection=collection, stacs=[stac])
+        assert not report.invalid, report.invalid
+        return Item.objects.get(collection=collection, stac_id=stac_id)
+
+    return make
+
+
+# --- real servers ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def portal_server(transactional_db) -> Iterator[str]:
+    """The portal's ASGI app under a real uvicorn server in a thread; yields its base URL.
+
+    Uses ``transactional_db`` so that what a test writes is committed and visible to the
+    server's own database connections.
+    """
+    import uvicorn
+
+    from catalog_portal.asgi import application
+
+    port = free_port()
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the portal's test server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium, driven by Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        missing("Chromium", "apt-get install chromium (or set CHROMIUM to its path)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread, which Django would otherwise
+    # take for an async context and refuse database access from the test body.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser):
+    """A fresh browser tab (its own cookies); screenshots go to tests/artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
