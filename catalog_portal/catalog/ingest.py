@@ -77,14 +77,9 @@ def item_columns(stac: dict) -> dict[str, Any]:
     stac_id = stac.get("id") if isinstance(stac.get("id"), str) else "<no id>"
     if stac.get("type") != "Feature" or not stac.get("id"):
         raise InvalidStac(stac_id, "a STAC item is a GeoJSON Feature with a non-empty id")
-    try:
-        pystac.Item.from_dict(stac, preserve_dict=True, migrate=False)
-    except Exception as error:  # pystac raises KeyError, TypeError, STACError, ...
-        raise InvalidStac(
-            stac_id, f"not a STAC item ({error.__class__.__name__}: {error})"
-        ) from None
-
-    properties = stac.get("properties") or {}
+    properties = stac.get("properties")
+    if not isinstance(properties, dict):
+        raise InvalidStac(stac_id, "not a STAC item: it has no properties object")
     start = end = None
     if properties.get("start_datetime") is not None or properties.get("end_datetime") is not None:
         start = parse_stac_datetime(
@@ -123,6 +118,12 @@ def item_columns(stac: dict) -> dict[str, Any]:
         if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
             raise InvalidStac(stac_id, "geometry is outside longitude/latitude bounds")
         columns.update(bbox_xmin=xmin, bbox_ymin=ymin, bbox_xmax=xmax, bbox_ymax=ymax)
+    # Our own checks come first for their clearer messages; pystac then checks the rest.
+    try:
+        pystac.Item.from_dict(stac, preserve_dict=True, migrate=False)
+    except Exception as error:  # pystac raises KeyError, TypeError, STACError, ...
+        reason = f"not a STAC item ({error.__class__.__name__}: {error})"
+        raise InvalidStac(stac_id, reason) from None
     return columns
 
 

@@ -1,0 +1,71 @@
+"""Settings come from the environment, and bad values stop the portal at start, naming the
+variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_django(tmp_path, **env) -> subprocess.CompletedProcess:
+    """Load the settings in a fresh interpreter, as `manage.py` would."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE"}
+    }
+    environment.update(
+        VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="catalog_portal.settings"
+    )
+    environment.update(env)
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_defaults_start_with_nothing_set(tmp_path):
+    result = start_django(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_the_development_secret_key_is_generated_once_and_kept(tmp_path):
+    start_django(tmp_path)
+    key_file = tmp_path / "var" / "secret_key"
+    first = key_file.read_text()
+    start_django(tmp_path)
+    assert key_file.read_text() == first
+    assert len(first) >= 50
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"SECURE_HSTS_SECONDS": "soon"}, "SECURE_HSTS_SECONDS"),
+        ({"SECURE_HSTS_SECONDS": "-5"}, "SECURE_HSTS_SECONDS"),
+        ({"DATABASE_URL": "mysql://db/portal"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"DEBUG": "false"}, "SECRET_KEY"),
+        ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
+        ({"SECRET_KEY": "a", "SECRET_KEY_FILE": "/etc/hostname"}, "SECRET_KEY_FILE"),
+    ],
+)
+def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path, env, named):
+    result = start_django(tmp_path, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr.strip().splitlines()[-1]
+
+
+def test_production_takes_its_secret_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s" * 60 + "\n")
+    result = start_django(tmp_path, DEBUG="false", SECRET_KEY_FILE=str(secret))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
