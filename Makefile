@@ -1,4 +1,8 @@
 # The two commands a newcomer types: `make run` and `make test`. See README.md.
+# Variables from .env (see .env.example) reach every command below.
+-include .env
+export
+
 PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
