@@ -69,3 +69,18 @@ def test_production_takes_its_secret_from_a_file(tmp_path):
     result = start_django(tmp_path, DEBUG="false", SECRET_KEY_FILE=str(secret))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_collectstatic_gathers_files_for_production(tmp_path):
+    static_root = tmp_path / "static"
+    environment = {
+        **os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 50, "STATIC_ROOT": str(static_root),
+        "VAR_DIR": str(tmp_path / "var"),
+    }  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT, env=environment, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (static_root / "staticfiles.json").exists()
+    assert list(static_root.glob("css/portal.*.css.gz"))

@@ -1,0 +1,37 @@
+"""Curation happens in Django's admin: featured, category, order, visibility and groups."""
+
+from catalog_portal.catalog.models import Collection
+
+
+def test_admin_lists_collections_with_their_curation(client, alice, make_collection):
+    make_collection("listed-collection", category="sentinel-2", featured=True)
+    client.force_login(alice)
+    response = client.get("/admin/catalog/collection/")
+    assert response.status_code == 200
+    assert "listed-collection" in response.content.decode()
+
+
+def test_admin_restricts_a_collection_to_a_group(client, alice, make_collection, granted_group):
+    collection = make_collection("to-restrict")
+    client.force_login(alice)
+    url = f"/admin/catalog/collection/{collection.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        visibility="restricted", groups=[granted_group.pk], featured="on", featured_order=3,
+        stac=form["stac"].value(),
+    )  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    collection = Collection.objects.get(pk=collection.pk)
+    assert collection.is_restricted
+    assert list(collection.groups.all()) == [granted_group]
+    assert (collection.featured, collection.featured_order) == (True, 3)
+
+
+def test_item_admin_opens_without_counting_every_item(client, alice, make_collection, make_item):
+    make_item(make_collection(), "an-item")
+    client.force_login(alice)
+    response = client.get("/admin/catalog/item/")
+    assert response.status_code == 200
+    assert "an-item" in response.content.decode()
