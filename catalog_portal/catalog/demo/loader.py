@@ -1,0 +1,67 @@
+"""Loading the demo catalogue: generate files and STAC, upsert them, and set up the demo user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from catalog_portal.catalog.demo.common import DemoCollection
+from catalog_portal.catalog.demo.flood import flood_collections
+from catalog_portal.catalog.demo.orthophotos import orthophoto_collections
+from catalog_portal.catalog.demo.sentinel2 import sentinel2_collection
+from catalog_portal.catalog.ingest import UpsertReport, collection_upsert, items_upsert
+from catalog_portal.catalog.models import Collection
+
+DEMO_GROUP = "demo-group"
+# Development only (README says so): the demo user sees the restricted Osttirol orthophotos.
+DEMO_USER, DEMO_PASSWORD = "demo", "demo"
+
+
+@dataclass
+class DemoReport:
+    """What loading the demo did."""
+
+    collections: list[str] = field(default_factory=list)
+    items: UpsertReport = field(default_factory=UpsertReport)
+
+
+def demo_catalog_generate(
+    *, data_root: Path, progress: Callable[[str], None]
+) -> list[DemoCollection]:
+    """Write the demo's COGs below ``data_root`` and return its collections with their items."""
+    return [
+        *orthophoto_collections(data_root, progress),
+        sentinel2_collection(data_root, progress),
+        *flood_collections(data_root, progress),
+    ]
+
+
+def demo_catalog_load(
+    *, data_root: Path, progress: Callable[[str], None] = lambda _: None
+) -> DemoReport:
+    """Generate the demo catalogue and write it to the database (idempotent)."""
+    generated = demo_catalog_generate(data_root=data_root, progress=progress)
+    report = DemoReport()
+    group = demo_access_ensure()
+    for demo in generated:
+        with transaction.atomic():
+            collection, _ = collection_upsert(stac=demo.stac, curation=demo.curation)
+            if collection.visibility == Collection.Visibility.RESTRICTED:
+                collection.groups.add(group)
+        report.items.add(items_upsert(collection=collection, stacs=demo.items))
+        report.collections.append(collection.stac_id)
+    return report
+
+
+def demo_access_ensure() -> Group:
+    """The demo group, with the demo user in it; a password changed since is kept."""
+    group, _ = Group.objects.get_or_create(name=DEMO_GROUP)
+    user = User.objects.filter(username=DEMO_USER).first()
+    if user is None:
+        user = User.objects.create_user(DEMO_USER, password=DEMO_PASSWORD)
+    user.groups.add(group)
+    return group

@@ -1,0 +1,78 @@
+"""``python manage.py load_demo``: the demo catalogue, generated offline (see catalog/demo/)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from catalog_portal.catalog.demo.loader import DEMO_PASSWORD, DEMO_USER, demo_catalog_load
+from catalog_portal.catalog.demo.synthetic import SYNTHETIC_ID, synthetic_items_add
+from catalog_portal.catalog.models import Collection
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate the demo catalogue (COGs under DATA_ROOT and their STAC), or with "
+        "--synthetic-items N only add N metadata-only items for benchmarks."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the catalogue has any collection (make run uses this).",
+        )
+        parser.add_argument(
+            "--synthetic-items",
+            type=int,
+            metavar="N",
+            help=f"Add N metadata-only items to the '{SYNTHETIC_ID}' collection and nothing else.",
+        )
+
+    def handle(self, *, if_empty: bool, synthetic_items: int | None, **options) -> None:
+        started = time.perf_counter()
+        if synthetic_items is not None:
+            if synthetic_items < 1:
+                raise CommandError("--synthetic-items takes a positive number.")
+            with tqdm(
+                total=synthetic_items,
+                unit="item",
+                unit_scale=True,
+                desc="synthetic items",
+                disable=options["verbosity"] == 0,
+            ) as bar:
+                total = synthetic_items_add(count=synthetic_items, progress=bar.update)
+            seconds = time.perf_counter() - started
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Added {synthetic_items:,} items to {SYNTHETIC_ID} ({total:,} in all) "
+                    f"in {seconds:.1f} s ({synthetic_items / seconds:,.0f} items/s)."
+                )
+            )
+            return
+        if if_empty and Collection.objects.exists():
+            self.stdout.write("The catalogue has collections already; the demo is not loaded.")
+            return
+
+        self.stdout.write(f"Generating the demo catalogue under {settings.DATA_ROOT} ...")
+        with tqdm(unit="item", desc="demo", disable=options["verbosity"] == 0) as bar:
+            report = demo_catalog_load(
+                data_root=settings.DATA_ROOT, progress=lambda _: bar.update()
+            )
+        items = report.items
+        if items.invalid:
+            for error in items.invalid:
+                self.stderr.write(f"invalid demo item {error}")
+            raise CommandError("The demo generator made invalid STAC; this is a bug.")
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo catalogue: {len(report.collections)} collections, "
+                f"{items.created} items created, {items.updated} updated, "
+                f"{items.unchanged} unchanged, in {seconds:.1f} s."
+            )
+        )
+        self.stdout.write(f"Development login for restricted data: {DEMO_USER} / {DEMO_PASSWORD}")
