@@ -49,16 +49,29 @@ class StacApiServer:
 
     def landing(self) -> dict:
         return {
-            "type": "Catalog", "id": "test-api", "stac_version": "1.0.0",
-            "description": "A test STAC API", "conformsTo": CONFORMANCE,
+            "type": "Catalog",
+            "id": "test-api",
+            "stac_version": "1.0.0",
+            "description": "A test STAC API",
+            "conformsTo": CONFORMANCE,
             "links": [
                 {"rel": "self", "href": f"{self.url}/", "type": "application/json"},
                 {"rel": "root", "href": f"{self.url}/", "type": "application/json"},
                 {"rel": "data", "href": f"{self.url}/collections", "type": "application/json"},
-                {"rel": "search", "href": f"{self.url}/search", "type": "application/geo+json", "method": "GET"},
-                {"rel": "search", "href": f"{self.url}/search", "type": "application/geo+json", "method": "POST"},
+                {
+                    "rel": "search",
+                    "href": f"{self.url}/search",
+                    "type": "application/geo+json",
+                    "method": "GET",
+                },
+                {
+                    "rel": "search",
+                    "href": f"{self.url}/search",
+                    "type": "application/geo+json",
+                    "method": "POST",
+                },
             ],
-        }  # fmt: skip
+        }
 
     def collection(self, collection_id: str) -> dict:
         links = [
@@ -76,10 +89,22 @@ class StacApiServer:
         links = [{"rel": "root", "href": f"{self.url}/"}]
         if start + limit < len(matches):
             body = {**params, "token": str(start + limit)}
-            links.append({"rel": "next", "href": f"{self.url}/search", "method": "POST", "body": body,
-                          "type": "application/geo+json"})  # fmt: skip
-        return {"type": "FeatureCollection", "features": page, "links": links,
-                "numberReturned": len(page), "numberMatched": len(matches)}  # fmt: skip
+            links.append(
+                {
+                    "rel": "next",
+                    "href": f"{self.url}/search",
+                    "method": "POST",
+                    "body": body,
+                    "type": "application/geo+json",
+                }
+            )
+        return {
+            "type": "FeatureCollection",
+            "features": page,
+            "links": links,
+            "numberReturned": len(page),
+            "numberMatched": len(matches),
+        }
 
     @staticmethod
     def _matches(item: dict, params: dict) -> bool:

@@ -31,8 +31,10 @@ def test_static_catalog_imports_its_collection_and_valid_items(db):
     out, err = import_stac(STATIC_CATALOG)
     assert Collection.objects.get().stac_id == "static-s2"
     assert set(Item.objects.values_list("stac_id", flat=True)) == {
-        "S2A_33TVN_20210903_0_L2A", "S2A_33TVN_20210908_0_L2A", "S2A_33TVN_20210913_0_L2A",
-    }  # fmt: skip
+        "S2A_33TVN_20210903_0_L2A",
+        "S2A_33TVN_20210908_0_L2A",
+        "S2A_33TVN_20210913_0_L2A",
+    }
     assert "3 created" in out
     assert "1 invalid" in out
 
@@ -67,8 +69,10 @@ def test_reimport_keeps_curation_set_by_admins(db):
     import_stac(STATIC_CATALOG)
     collection = Collection.objects.get()
     assert (collection.category, collection.featured, collection.visibility) == (
-        "sentinel-2", True, "restricted",
-    )  # fmt: skip
+        "sentinel-2",
+        True,
+        "restricted",
+    )
 
 
 def test_a_single_item_file_imports_with_its_collection(db):
@@ -119,8 +123,9 @@ def api_catalogue(count: int = 25) -> tuple[list[dict], list[dict]]:
         item["id"] = f"api-item-{n:02d}"
         item["collection"] = "api-s2"
         lon = 14.0 + 0.1 * n
-        item["geometry"]["coordinates"] = [[[lon, 47.0], [lon + 0.05, 47.0], [lon + 0.05, 47.05],
-                                            [lon, 47.05], [lon, 47.0]]]  # fmt: skip
+        item["geometry"]["coordinates"] = [
+            [[lon, 47.0], [lon + 0.05, 47.0], [lon + 0.05, 47.05], [lon, 47.05], [lon, 47.0]]
+        ]
         item["bbox"] = [lon, 47.0, lon + 0.05, 47.05]
         when = dt.datetime(2021, 9, 1, 10, tzinfo=dt.UTC) + dt.timedelta(days=n)
         item["properties"]["datetime"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -150,8 +155,15 @@ def test_api_import_takes_every_collection_by_default(db, stac_api):
 
 
 def test_api_import_passes_bbox_and_datetime_to_the_search(db, stac_api):
-    import_stac(stac_api.url, "--collection", "api-s2", "--bbox", "14.07,46.9,14.45,47.2",
-                "--datetime", "2021-09-01T00:00:00Z/2021-09-03T23:59:59Z")  # fmt: skip
+    import_stac(
+        stac_api.url,
+        "--collection",
+        "api-s2",
+        "--bbox",
+        "14.07,46.9,14.45,47.2",
+        "--datetime",
+        "2021-09-01T00:00:00Z/2021-09-03T23:59:59Z",
+    )
     assert sorted(Item.objects.values_list("stac_id", flat=True)) == ["api-item-01", "api-item-02"]
 
 
