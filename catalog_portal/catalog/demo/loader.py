@@ -45,9 +45,14 @@ def demo_catalog_load(
 ) -> DemoReport:
     """Generate the demo catalogue and write it to the database (idempotent)."""
     generated = demo_catalog_generate(data_root=data_root, progress=progress)
+    return demo_catalog_store(collections=generated)
+
+
+def demo_catalog_store(*, collections: list[DemoCollection]) -> DemoReport:
+    """Upsert generated demo collections and their items, and grant the restricted ones."""
     report = DemoReport()
     group = demo_access_ensure()
-    for demo in generated:
+    for demo in collections:
         with transaction.atomic():
             collection, _ = collection_upsert(stac=demo.stac, curation=demo.curation)
             if collection.visibility == Collection.Visibility.RESTRICTED:

@@ -225,7 +225,7 @@ def _scene(
             },
         )
     scl_grid = Grid(
-        grid.crs, grid.transform * grid.transform.scale(2), grid.width // 2, grid.height // 2
+        grid.crs, grid.transform @ grid.transform.scale(2), grid.width // 2, grid.height // 2
     )
     href, size = write_asset(
         data_root, f"{folder}/SCL.tif", scl20, scl_grid, nodata=0, resampling="NEAREST"
