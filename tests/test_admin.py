@@ -1,6 +1,6 @@
 """Curation happens in Django's admin: featured, category, order, visibility and groups."""
 
-from catalog_portal.catalog.models import Collection
+from catalog_portal.catalog.models import Collection, Item
 
 
 def test_admin_lists_collections_with_their_curation(client, alice, make_collection):
@@ -35,3 +35,20 @@ def test_item_admin_opens_without_counting_every_item(client, alice, make_collec
     response = client.get("/admin/catalog/item/")
     assert response.status_code == 200
     assert "an-item" in response.content.decode()
+
+
+def test_deleting_items_in_the_admin_updates_the_item_count(
+    client, alice, make_collection, make_item
+):
+    collection = make_collection()
+    first = make_item(collection, "first")
+    make_item(collection, "second")
+    client.force_login(alice)
+    client.post(f"/admin/catalog/item/{first.pk}/delete/", {"post": "yes"})
+    assert Collection.objects.get(pk=collection.pk).item_count == 1
+    client.post(
+        "/admin/catalog/item/",
+        {"action": "delete_selected", "_selected_action": [i.pk for i in Item.objects.all()],
+         "post": "yes"},
+    )  # fmt: skip
+    assert Collection.objects.get(pk=collection.pk).item_count == 0

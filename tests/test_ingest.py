@@ -159,3 +159,10 @@ def test_the_database_refuses_duplicate_item_ids_in_a_collection(make_collection
             start_datetime=existing.start_datetime,
             end_datetime=existing.end_datetime,
         )
+
+
+def test_upsert_keeps_the_collections_item_count(make_collection):
+    collection = make_collection()
+    items_upsert(collection=collection, stacs=[dict(item(), id=f"item-{n}") for n in range(3)])
+    items_upsert(collection=collection, stacs=[dict(item(), id=f"item-{n}") for n in range(5)])
+    assert Collection.objects.get(pk=collection.pk).item_count == 5

@@ -2,22 +2,25 @@
 
 from django.contrib import admin
 
+from catalog_portal.catalog.ingest import collection_item_count_refresh
 from catalog_portal.catalog.models import Collection, Item
 
 
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
-    list_display = ["stac_id", "title", "category", "featured", "featured_order", "visibility"]
+    list_display = [
+        "stac_id", "title", "category", "featured", "featured_order", "visibility", "item_count",
+    ]  # fmt: skip
     list_editable = ["category", "featured", "featured_order", "visibility"]
     list_filter = ["category", "featured", "visibility"]
     search_fields = ["stac_id", "title", "description"]
     filter_horizontal = ["groups"]
-    readonly_fields = ["created", "updated"]
+    readonly_fields = ["item_count", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["stac_id", "title", "description"]}),
         ("Curation", {"fields": ["category", "featured", "featured_order", "thumbnail"]}),
         ("Access", {"fields": ["visibility", "groups"]}),
-        ("STAC", {"classes": ["collapse"], "fields": ["stac", "created", "updated"]}),
+        ("STAC", {"classes": ["collapse"], "fields": ["stac", "item_count", "created", "updated"]}),
     ]
 
 
@@ -34,3 +37,13 @@ class ItemAdmin(admin.ModelAdmin):
         "bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax", "geometry", "created", "updated",
     ]  # fmt: skip
     show_full_result_count = False  # a full count is slow at a million items
+
+    def delete_model(self, request, obj: Item) -> None:
+        super().delete_model(request, obj)
+        collection_item_count_refresh(collection=obj.collection)
+
+    def delete_queryset(self, request, queryset) -> None:
+        collections = list(Collection.objects.filter(items__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for collection in collections:
+            collection_item_count_refresh(collection=collection)

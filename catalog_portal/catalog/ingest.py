@@ -190,7 +190,17 @@ def items_upsert(
         total.add(report)
         if on_batch is not None:
             on_batch(report)
+    if total.created:
+        collection_item_count_refresh(collection=collection)
     return total
+
+
+def collection_item_count_refresh(*, collection: Collection) -> int:
+    """Recount the items of ``collection`` into its ``item_count`` column; returns the count."""
+    count = Item.objects.filter(collection=collection).count()
+    Collection.objects.filter(pk=collection.pk).update(item_count=count)
+    collection.item_count = count
+    return count
 
 
 def _items_upsert_batch(collection: Collection, batch: list[dict]) -> UpsertReport:
