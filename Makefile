@@ -16,7 +16,6 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/catalog_portal
 
 $(VENV)/.run-deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
 	touch $@
 
