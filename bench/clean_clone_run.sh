@@ -11,7 +11,7 @@ cd "$work/portal"
 start=$(date +%s.%N)
 setsid make run PORT="$port" > "$work/run.log" 2>&1 &
 pid=$!
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/catalog/"; do
+until curl -fsS -o /dev/null "http://127.0.0.1:$port/catalog/" 2>/dev/null; do
   kill -0 "$pid" 2>/dev/null || { cat "$work/run.log"; exit 1; }
   sleep 0.5
 done

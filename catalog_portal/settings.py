@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from catalog_portal.lib.env import (
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_path,
@@ -26,6 +27,11 @@ VAR_DIR = env_path("VAR_DIR", BASE_DIR / "var")
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_secret("SECRET_KEY", required=not DEBUG, dev_file=VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    # Otherwise every request would be refused with a 400 and nothing would say why.
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is required when DEBUG is off, e.g. portal.example.org"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Raster files of the catalogue (the demo's COGs among them). Asset hrefs of the form
@@ -150,5 +156,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }

@@ -51,7 +51,9 @@ def test_the_development_secret_key_is_generated_once_and_kept(tmp_path):
         ({"SECURE_HSTS_SECONDS": "-5"}, "SECURE_HSTS_SECONDS"),
         ({"DATABASE_URL": "mysql://db/portal"}, "DATABASE_URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
-        ({"DEBUG": "false"}, "SECRET_KEY"),
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org"}, "SECRET_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": "s" * 50}, "ALLOWED_HOSTS"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
         ({"SECRET_KEY": "a", "SECRET_KEY_FILE": "/etc/hostname"}, "SECRET_KEY_FILE"),
     ],
@@ -66,7 +68,9 @@ def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path, env, named):
 def test_production_takes_its_secret_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("s" * 60 + "\n")
-    result = start_django(tmp_path, DEBUG="false", SECRET_KEY_FILE=str(secret))
+    result = start_django(
+        tmp_path, DEBUG="false", SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="portal.example.org"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -75,6 +79,7 @@ def test_collectstatic_gathers_files_for_production(tmp_path):
     static_root = tmp_path / "static"
     environment = {
         **os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 50, "STATIC_ROOT": str(static_root),
+        "ALLOWED_HOSTS": "portal.example.org",
         "VAR_DIR": str(tmp_path / "var"),
     }  # fmt: skip
     result = subprocess.run(

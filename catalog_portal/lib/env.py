@@ -57,6 +57,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """Return one of ``choices`` (compared case-insensitively, returned as listed)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    for choice in choices:
+        if raw.strip().lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(choices)}.")
+
+
 def env_path(name: str, default: Path) -> Path:
     """Return an absolute path; relative values are taken from the working directory."""
     raw = os.environ.get(name)
