@@ -19,6 +19,7 @@ from rasterio.transform import from_origin
 
 from catalog_portal.catalog.demo import imagery
 from catalog_portal.catalog.demo.common import (
+    COG_TYPE,
     EXT,
     DemoCollection,
     Grid,
@@ -249,7 +250,7 @@ def _s1_collection(items: list[dict]) -> DemoCollection:
         },
         item_assets={
             name: {
-                "type": "image/tiff; application=geotiff; profile=cloud-optimized",
+                "type": COG_TYPE,
                 "title": f"Backscatter {name} (sigma0, dB)",
                 "roles": ["data", "backscatter"],
             }
@@ -295,7 +296,7 @@ def _gfm_collection(items: list[dict]) -> DemoCollection:
         },
         item_assets={
             "ensemble_flood_extent": {
-                "type": "image/tiff; application=geotiff; profile=cloud-optimized",
+                "type": COG_TYPE,
                 "title": "Ensemble flood extent",
                 "roles": ["data"],
             }

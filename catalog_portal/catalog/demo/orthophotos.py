@@ -18,6 +18,7 @@ from rasterio.transform import from_origin
 
 from catalog_portal.catalog.demo import imagery
 from catalog_portal.catalog.demo.common import (
+    COG_TYPE,
     EXT,
     DemoCollection,
     Grid,
@@ -132,7 +133,7 @@ def _block(
         },
         item_assets={
             "image": {
-                "type": "image/tiff; application=geotiff; profile=cloud-optimized",
+                "type": COG_TYPE,
                 "title": "RGBI orthophoto",
                 "roles": ["data", "visual"],
                 "eo:bands": BANDS,

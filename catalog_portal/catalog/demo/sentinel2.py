@@ -18,6 +18,7 @@ from rasterio.transform import from_origin
 
 from catalog_portal.catalog.demo import imagery
 from catalog_portal.catalog.demo.common import (
+    COG_TYPE,
     EXT,
     DemoCollection,
     Grid,
@@ -120,7 +121,7 @@ def sentinel2_collection(data_root: Path, progress: Callable[[str], None]) -> De
         item_assets={
             **{
                 name: {
-                    "type": "image/tiff; application=geotiff; profile=cloud-optimized",
+                    "type": COG_TYPE,
                     "title": title,
                     "roles": ["data", "reflectance"],
                     "gsd": RESOLUTION,
@@ -129,7 +130,7 @@ def sentinel2_collection(data_root: Path, progress: Callable[[str], None]) -> De
                 for (name, (title, _, _)), band in zip(BANDS.items(), eo_bands, strict=True)
             },
             "SCL": {
-                "type": "image/tiff; application=geotiff; profile=cloud-optimized",
+                "type": COG_TYPE,
                 "title": "Scene classification map (SCL)",
                 "roles": ["data"],
                 "gsd": 20.0,
