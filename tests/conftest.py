@@ -98,7 +98,8 @@ def make_collection(db) -> Callable[..., Collection]:
 
 @pytest.fixture
 def make_item(db) -> Callable[..., Item]:
-    """Build an item from tests/data/stac/item.json with a given id, footprint and datetime."""
+    """Build an item from tests/data/stac/item.json with a given id, footprint and datetime;
+    ``properties`` are set and the names in ``without`` removed."""
 
     def make(
         collection: Collection,
@@ -106,6 +107,7 @@ def make_item(db) -> Callable[..., Item]:
         *,
         geometry: dict | None = None,
         datetime: str = "2021-09-14T10:00:00Z",
+        without: tuple[str, ...] = (),
         **properties,
     ) -> Item:
         stac = copy.deepcopy(read_json("stac/item.json"))
@@ -115,6 +117,8 @@ def make_item(db) -> Callable[..., Item]:
             stac["geometry"] = geometry
             stac.pop("bbox", None)
         stac["properties"].update(datetime=datetime, **properties)
+        for name in without:
+            del stac["properties"][name]
         report = items_upsert(collection=collection, stacs=[stac])
         assert not report.invalid, report.invalid
         return Item.objects.get(collection=collection, stac_id=stac_id)

@@ -1,0 +1,216 @@
+"""CQL2 filters (JSON or text) turned into Django conditions on items.
+
+The cql2 library parses and normalises the filter (``anyinteracts`` becomes ``t_intersects``,
+text becomes JSON); this module only translates that JSON tree into ``Q`` objects. What the
+database cannot answer exactly is refused with a 400, never answered approximately.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import cql2
+from django.db.models import Q
+from shapely.geometry import shape
+
+from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.fields import TEMPORAL, compare, field_path
+from catalog_portal.catalog.search.params import parse_timestamp
+from catalog_portal.catalog.spatial import PREDICATES, FootprintRelation
+
+COMPARISONS = {"=": "exact", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
+FLIPPED = {"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+P = "filter"
+
+
+def filter_parse(value: str | dict, lang: str | None) -> dict:
+    """Parse a filter given as CQL2 text or JSON (as text or already decoded) into CQL2 JSON."""
+    lang = lang or ("cql2-json" if isinstance(value, dict) else "cql2-text")
+    if lang not in ("cql2-json", "cql2-text"):
+        raise InvalidParameter("filter-lang", f"{lang!r} is not cql2-json or cql2-text")
+    try:
+        if lang == "cql2-text":
+            if not isinstance(value, str):
+                raise InvalidParameter(P, "cql2-text must be a string")
+            expression = cql2.parse_text(value)
+        else:
+            expression = cql2.parse_json(value if isinstance(value, str) else json.dumps(value))
+        expression.validate()
+    except InvalidParameter:
+        raise
+    except Exception as error:  # cql2 raises ParseError/ValidationError with its reasons
+        message = str(error).strip().splitlines()[0][:300]
+        raise InvalidParameter(P, f"not valid {lang}: {message}") from None
+    return expression.to_json()
+
+
+def filter_condition(node: Any, *, collections: set[str]) -> Q:
+    """The condition CQL2 JSON ``node`` puts on items; ``collections`` are the ids a
+    ``collection`` comparison may name (others are refused, as they do not exist)."""
+    return _Translator(collections).condition(node)
+
+
+class _Translator:
+    def __init__(self, collections: set[str]) -> None:
+        self.collections = collections
+
+    def condition(self, node: Any) -> Q:
+        if isinstance(node, bool):
+            return Q() if node else Q(pk__in=[])
+        if not isinstance(node, dict) or "op" not in node:
+            raise InvalidParameter(P, f"expected a condition, found {json.dumps(node)[:80]}")
+        op, args = node["op"].lower(), node.get("args", [])
+        if op in ("and", "or"):
+            parts = [self.condition(arg) for arg in args]
+            combined = parts[0]
+            for part in parts[1:]:
+                combined = combined & part if op == "and" else combined | part
+            return combined
+        if op == "not":
+            return ~self.condition(args[0])
+        if op in COMPARISONS or op == "<>":
+            return self.comparison(op, args)
+        if op == "like":
+            return self.like(args)
+        if op == "between":
+            name = self.property(args[0])
+            return self.compare(name, ">=", args[1]) & self.compare(name, "<=", args[2])
+        if op == "in":
+            name = self.property(args[0])
+            values = [self.literal(name, v) for v in args[1]]
+            self.check_collections(name, values)
+            return Q(**{f"{field_path(name, P)}__in": values})
+        if op == "isnull":
+            path = field_path(self.property(args[0]), P)
+            return Q(**{f"{path}__isnull": True}) | Q(**{path: None})
+        if op.startswith("s_"):
+            return self.spatial(op[2:], args)
+        if op.startswith("t_"):
+            return self.temporal(op[2:], args)
+        raise InvalidParameter(P, f"the operator {node['op']!r} is not supported")
+
+    # --- values ---------------------------------------------------------------------------
+
+    def property(self, node: Any) -> str:
+        if not isinstance(node, dict) or "property" not in node:
+            raise InvalidParameter(P, f"expected a property, found {json.dumps(node)[:80]}")
+        return node["property"].removeprefix("properties.")
+
+    def literal(self, name: str, node: Any) -> Any:
+        if isinstance(node, dict) and "timestamp" in node:
+            return parse_timestamp(node["timestamp"], P)
+        if isinstance(node, dict) and "date" in node:
+            return parse_timestamp(node["date"], P)
+        if isinstance(node, dict | list):
+            raise InvalidParameter(P, f"expected a value for {name}, found {json.dumps(node)[:80]}")
+        if isinstance(node, float) and node.is_integer() and name not in TEMPORAL:
+            # cql2 reads every number as a float; 15.0 must still equal a stored 15.
+            return int(node)
+        if name in TEMPORAL and isinstance(node, str):
+            return parse_timestamp(node, P)
+        return node
+
+    def check_collections(self, name: str, values: list[Any]) -> None:
+        if name == "collection":
+            unknown = sorted(str(v) for v in values if v not in self.collections)
+            if unknown:
+                raise InvalidParameter(P, f"no collection {', '.join(unknown)}")
+
+    # --- operators ------------------------------------------------------------------------
+
+    def comparison(self, op: str, args: list) -> Q:
+        left, right = args
+        if not (isinstance(left, dict) and "property" in left) and isinstance(right, dict):
+            left, right, op = right, left, FLIPPED[op]
+        return self.compare(self.property(left), op, right)
+
+    def compare(self, name: str, op: str, value_node: Any) -> Q:
+        value = self.literal(name, value_node)
+        if op in ("=", "<>"):
+            self.check_collections(name, [value])
+        path = field_path(name, P)
+        if op == "<>":
+            return ~Q(**{path: value}) & Q(**{f"{path}__isnull": False})
+        if op == "=":
+            return Q(**{path: value})
+        return compare(path, COMPARISONS[op], value)
+
+    def like(self, args: list) -> Q:
+        name = self.property(args[0])
+        pattern = args[1]
+        if not isinstance(pattern, str):
+            raise InvalidParameter(P, "like needs a text pattern")
+        regex, escaped = [], False
+        for char in pattern:
+            if escaped:
+                regex.append(re.escape(char))
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == "%":
+                regex.append(".*")
+            elif char == "_":
+                regex.append(".")
+            else:
+                regex.append(re.escape(char))
+        return Q(**{f"{field_path(name, P)}__regex": "^" + "".join(regex) + "$"})
+
+    def spatial(self, predicate: str, args: list) -> Q:
+        if self.property(args[0]) != "geometry":
+            raise InvalidParameter(P, "spatial operators compare the geometry property")
+        try:
+            geometry = shape(args[1])
+        except Exception as error:
+            raise InvalidParameter(P, f"not a GeoJSON geometry ({error})") from None
+        if not geometry.is_valid or geometry.is_empty:
+            raise InvalidParameter(P, "the geometry is empty or invalid")
+        if predicate == "disjoint":
+            return ~Q(FootprintRelation("intersects", geometry)) & Q(geometry__isnull=False)
+        if predicate not in PREDICATES:
+            raise InvalidParameter(P, f"the operator s_{predicate} is not supported")
+        return Q(FootprintRelation(predicate, geometry))
+
+    def temporal(self, relation: str, args: list) -> Q:
+        if self.property(args[0]) != "datetime":
+            raise InvalidParameter(P, "temporal operators compare the datetime property")
+        start, end = self.interval(args[1])
+        low, high = "start_datetime", "end_datetime"
+        after_start = Q() if start is None else Q(**{f"{high}__gte": start})
+        before_end = Q() if end is None else Q(**{f"{low}__lte": end})
+        conditions = {
+            "intersects": lambda: after_start & before_end,
+            "disjoint": lambda: ~(after_start & before_end),
+            "before": lambda: Q(**{f"{high}__lt": start}) if start else Q(pk__in=[]),
+            "after": lambda: Q(**{f"{low}__gt": end}) if end else Q(pk__in=[]),
+            "during": lambda: (
+                (Q(**{f"{low}__gt": start}) if start else Q())
+                & (Q(**{f"{high}__lt": end}) if end else Q())
+            ),
+            "equals": lambda: Q(**{low: start, high: end}),
+        }
+        if relation not in conditions:
+            raise InvalidParameter(P, f"the operator t_{relation} is not supported")
+        return conditions[relation]()
+
+    def interval(self, node: Any):
+        if isinstance(node, dict) and "interval" in node:
+            first, last = node["interval"]
+            start = None if first in ("..", "") else self.literal("datetime", _moment(first))
+            end = None if last in ("..", "") else parse_timestamp(_text(last), P, end=True)
+            if start and end and start > end:
+                raise InvalidParameter(P, "an interval's start is after its end")
+            return start, end
+        moment = self.literal("datetime", node)
+        return moment, moment
+
+
+def _text(node: Any) -> str:
+    if isinstance(node, dict):
+        return node.get("timestamp") or node.get("date") or ""
+    return node
+
+
+def _moment(node: Any) -> Any:
+    return node if isinstance(node, dict) else {"timestamp": node}

@@ -1,0 +1,116 @@
+"""Item search: which items match, in which order, one page at a time.
+
+Every front door (STAC API, pages, tiles, snippets) asks this one function, so a search
+means the same everywhere and always goes through the access scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+from shapely.geometry.base import BaseGeometry
+
+from catalog_portal.catalog.access import User, visible_collections, visible_items
+from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.search import keyset
+from catalog_portal.catalog.search.cql2_filter import filter_condition
+from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.params import DEFAULT_LIMIT, SortKey, bbox_geometry
+from catalog_portal.catalog.spatial import FootprintIntersects
+
+
+@dataclass(frozen=True)
+class ItemSearch:
+    """A parsed search, as the STAC API's /search takes it."""
+
+    collections: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    intersects: BaseGeometry | None = None
+    datetime: tuple[dt.datetime | None, dt.datetime | None] | None = None
+    filter: dict | None = None
+    sortby: tuple[SortKey, ...] = ()
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def is_collections_only(self) -> bool:
+        """True when the search selects whole collections and nothing narrower."""
+        return not (self.ids or self.bbox or self.intersects or self.datetime or self.filter)
+
+
+@dataclass
+class ItemPage:
+    """One page of results with the tokens of its neighbours."""
+
+    items: list[Item]
+    next_token: str | None = None
+    prev_token: str | None = None
+    # None when counting would cost more than the search itself (see item_search).
+    number_matched: int | None = None
+    collections: dict[int, Collection] = field(default_factory=dict)
+
+
+def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> ItemPage:
+    """The page of items ``user`` may see that match ``search``, after/before ``token``."""
+    scope = visible_collections(user)
+    known = {c.pk: c for c in scope}
+    by_id = {c.stac_id: c for c in known.values()}
+    unknown = [c for c in search.collections if c not in by_id]
+    if unknown:
+        raise InvalidParameter("collections", f"no collection {', '.join(unknown)}")
+
+    items = visible_items(user).select_related(None)
+    condition = Q()
+    if search.collections:
+        condition &= Q(collection_id__in=[by_id[c].pk for c in search.collections])
+    if search.ids:
+        condition &= Q(stac_id__in=search.ids)
+    if search.bbox is not None:
+        condition &= Q(FootprintIntersects(bbox_geometry(search.bbox)))
+    if search.intersects is not None:
+        condition &= Q(FootprintIntersects(search.intersects))
+    if search.datetime is not None:
+        start, end = search.datetime
+        if start is not None:
+            condition &= Q(end_datetime__gte=start)
+        if end is not None:
+            condition &= Q(start_datetime__lte=end)
+    if search.filter is not None:
+        condition &= filter_condition(search.filter, collections=set(by_id))
+    items = items.filter(condition)
+
+    keys = keyset.sort_keys(search.sortby)
+    boundary = keyset.Token.decode(token, keys) if token else None
+    page_query = items
+    if boundary is not None:
+        page_query = page_query.filter(keyset.after(keys, boundary))
+    forward = boundary is None or boundary.forward
+    annotations = {f"_k{i}": F(keyset.key_path(key)) for i, key in enumerate(keys)}
+    rows = list(
+        page_query.annotate(**annotations).order_by(*keyset.ordering(keys, forward=forward))[
+            : search.limit + 1
+        ]
+    )
+    more = len(rows) > search.limit
+    rows = rows[: search.limit]
+    if not forward:
+        rows.reverse()
+
+    def token_at(item: Item, *, forward: bool) -> str:
+        values = tuple(getattr(item, f"_k{i}") for i in range(len(keys)))
+        return keyset.Token(values, forward).encode(keys)
+
+    page = ItemPage(items=rows, collections=known)
+    if rows:
+        # Forward: a next page exists if we saw one more row; a previous one if we came by token.
+        has_next = more if forward else True
+        has_prev = boundary is not None if forward else more
+        page.next_token = token_at(rows[-1], forward=True) if has_next else None
+        page.prev_token = token_at(rows[0], forward=False) if has_prev else None
+    if search.is_collections_only:
+        # Whole collections are counted at ingest, so their total costs nothing here.
+        chosen = [by_id[c] for c in search.collections] if search.collections else known.values()
+        page.number_matched = sum(c.item_count for c in chosen)
+    return page
