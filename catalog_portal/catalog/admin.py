@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from catalog_portal.catalog.ingest import collection_item_count_refresh
+from catalog_portal.catalog.ingest import collection_stats_refresh
 from catalog_portal.catalog.models import Collection, Item
 
 
@@ -40,10 +40,10 @@ class ItemAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj: Item) -> None:
         super().delete_model(request, obj)
-        collection_item_count_refresh(collection=obj.collection)
+        collection_stats_refresh(collection=obj.collection)
 
     def delete_queryset(self, request, queryset) -> None:
         collections = list(Collection.objects.filter(items__in=queryset).distinct())
         super().delete_queryset(request, queryset)
         for collection in collections:
-            collection_item_count_refresh(collection=collection)
+            collection_stats_refresh(collection=collection)

@@ -190,16 +190,20 @@ def items_upsert(
         total.add(report)
         if on_batch is not None:
             on_batch(report)
-    if total.created:
-        collection_item_count_refresh(collection=collection)
+    if total.written:
+        collection_stats_refresh(collection=collection)
     return total
 
 
-def collection_item_count_refresh(*, collection: Collection) -> int:
-    """Recount the items of ``collection`` into its ``item_count`` column; returns the count."""
+def collection_stats_refresh(*, collection: Collection) -> int:
+    """Recompute what ingest keeps about ``collection``'s items (their count and queryables),
+    so pages read it instead of scanning items; returns the count."""
+    from catalog_portal.catalog.queryables import collection_queryables
+
     count = Item.objects.filter(collection=collection).count()
-    Collection.objects.filter(pk=collection.pk).update(item_count=count)
-    collection.item_count = count
+    queryables = collection_queryables(collection)
+    Collection.objects.filter(pk=collection.pk).update(item_count=count, queryables=queryables)
+    collection.item_count, collection.queryables = count, queryables
     return count
 
 

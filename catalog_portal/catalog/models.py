@@ -42,9 +42,11 @@ class Collection(models.Model):
         related_name="collections",
         help_text="Groups whose members may see a restricted collection.",
     )
-    # Kept by the ingest services (collection_item_count_refresh): counting a million items
+    # Kept by the ingest services (collection_stats_refresh): counting a million items
     # on every catalogue page view would be the slowest part of the page.
     item_count = models.PositiveIntegerField(default=0, editable=False)
+    # JSON Schema properties of the items' queryable properties (catalog/queryables.py).
+    queryables = models.JSONField(default=dict, editable=False)
     thumbnail = models.CharField(
         max_length=1000,
         blank=True,

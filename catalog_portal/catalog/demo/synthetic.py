@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog_portal.catalog.demo.common import STAC_VERSION
-from catalog_portal.catalog.ingest import collection_item_count_refresh, collection_upsert
+from catalog_portal.catalog.ingest import collection_stats_refresh, collection_upsert
 from catalog_portal.catalog.models import Collection, Item
 
 SYNTHETIC_ID = "synthetic-sentinel-2"
@@ -78,7 +78,7 @@ def synthetic_items_add(*, count: int, progress: Callable[[int], None] = lambda 
         with transaction.atomic():
             write(_rows(collection, first, last))
         progress(last - first)
-    return collection_item_count_refresh(collection=collection)
+    return collection_stats_refresh(collection=collection)
 
 
 def synthetic_item(number: int) -> dict:
