@@ -190,8 +190,8 @@ def items_upsert(
         total.add(report)
         if on_batch is not None:
             on_batch(report)
-    if total.written:
-        collection_stats_refresh(collection=collection)
+    # Always, so that a collection loaded before its stats existed gets them on any re-run.
+    collection_stats_refresh(collection=collection)
     return total
 
 

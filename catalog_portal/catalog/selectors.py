@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalog_portal.catalog.access import User, visible_collections
-from catalog_portal.catalog.models import Collection
+from catalog_portal.catalog.access import User, visible_collections, visible_items
+from catalog_portal.catalog.models import Collection, Item
 
 
 @dataclass
@@ -35,3 +35,18 @@ def catalog_overview(*, user: User) -> CatalogOverview:
         "-featured", "featured_order", "title", "stac_id"
     )
     return CatalogOverview(collections=list(collections))
+
+
+def visible_collection(*, user: User, stac_id: str) -> Collection | None:
+    """The collection ``stac_id`` if ``user`` may see it."""
+    return visible_collections(user).filter(stac_id=stac_id).first()
+
+
+def visible_item(*, user: User, collection_id: str, item_id: str) -> Item | None:
+    """The item ``item_id`` of collection ``collection_id`` if ``user`` may see it."""
+    return (
+        visible_items(user)
+        .filter(collection__stac_id=collection_id, stac_id=item_id)
+        .select_related("collection")
+        .first()
+    )

@@ -54,7 +54,8 @@ class ItemPage:
 
 def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> ItemPage:
     """The page of items ``user`` may see that match ``search``, after/before ``token``."""
-    scope = visible_collections(user)
+    # Only what pages need of collections: their documents can be large.
+    scope = visible_collections(user).only("pk", "stac_id", "item_count")
     known = {c.pk: c for c in scope}
     by_id = {c.stac_id: c for c in known.values()}
     unknown = [c for c in search.collections if c not in by_id]

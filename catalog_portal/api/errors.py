@@ -1,0 +1,45 @@
+"""One table from errors to STAC API error responses (``{"code", "description"}``)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from catalog_portal.catalog.search import InvalidParameter
+
+
+class NotFound(Exception):
+    """A collection or item that does not exist, or that the caller may not see."""
+
+
+def _error(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, description: str
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "description": description}, status=status)
+
+
+def add_exception_handlers(api: NinjaAPI) -> None:
+    """Register the mapping on ``api``; endpoints raise, they never catch."""
+
+    @api.exception_handler(InvalidParameter)
+    def invalid_parameter(request: HttpRequest, error: InvalidParameter) -> HttpResponse:
+        return _error(api, request, 400, "InvalidParameterValue", str(error))
+
+    @api.exception_handler(ValidationError)
+    def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        problems = []
+        for problem in error.errors:
+            where = ".".join(
+                str(part) for part in problem.get("loc", []) if part not in ("body", "query")
+            )
+            problems.append(f"{where}: {problem.get('msg', 'invalid')}")
+        return _error(api, request, 400, "InvalidParameterValue", "; ".join(problems))
+
+    @api.exception_handler(NotFound)
+    def not_found(request: HttpRequest, error: NotFound) -> HttpResponse:
+        return _error(api, request, 404, "NotFound", str(error))
+
+    @api.exception_handler(Http404)
+    def http_404(request: HttpRequest, error: Http404) -> HttpResponse:
+        return _error(api, request, 404, "NotFound", str(error) or "not found")

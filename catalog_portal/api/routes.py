@@ -1,0 +1,197 @@
+"""The STAC API's routes: each parses its input, asks the catalogue, returns a document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Field, Query, Router, Schema
+
+from catalog_portal.api.conformance import CONFORMS_TO
+from catalog_portal.api.documents import GEOJSON, JSON, Urls, collection_document, item_document
+from catalog_portal.api.errors import NotFound
+from catalog_portal.api.fields import parse_fields
+from catalog_portal.api.responses import item_collection_response
+from catalog_portal.catalog.access import visible_collections
+from catalog_portal.catalog.queryables import queryables_for
+from catalog_portal.catalog.search import item_search, search_from_params
+from catalog_portal.catalog.selectors import visible_collection, visible_item
+
+router = Router()
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+SCHEMA = "application/schema+json"
+
+
+class SearchQuery(Schema):
+    """GET parameters of /search and /collections/{id}/items (strings: parsed by the catalogue)."""
+
+    collections: str | None = None
+    ids: str | None = None
+    bbox: str | None = None
+    intersects: str | None = None
+    datetime: str | None = None
+    limit: str | None = None
+    sortby: str | None = None
+    fields: str | None = None
+    filter: str | None = None
+    filter_lang: str | None = Field(None, alias="filter-lang")
+    token: str | None = None
+
+
+class SearchBody(Schema):
+    """The JSON body of POST /search."""
+
+    collections: list[str] | None = None
+    ids: list[str] | None = None
+    bbox: list[float] | None = None
+    intersects: dict[str, Any] | None = None
+    datetime: str | None = None
+    limit: int | None = None
+    sortby: list[dict[str, Any]] | None = None
+    fields: dict[str, list[str]] | None = None
+    filter: dict[str, Any] | str | None = None
+    filter_lang: str | None = Field(None, alias="filter-lang")
+    token: str | None = None
+
+
+def _json(document: dict[str, Any], content_type: str = JSON) -> JsonResponse:
+    return JsonResponse(document, content_type=content_type)
+
+
+@router.get("/", summary="Landing page")
+def landing(request: HttpRequest) -> JsonResponse:
+    """The API's entry point: what it conforms to and where everything is (GET /api/v1/)."""
+    urls = Urls(request)
+    children = [
+        {"rel": "child", "href": urls.api(f"collections/{stac_id}"), "type": JSON, "title": title}
+        for stac_id, title in visible_collections(request.user).values_list("stac_id", "title")
+    ]
+    return _json(
+        {
+            "type": "Catalog",
+            "id": "catalog-portal",
+            "stac_version": "1.0.0",
+            "title": "Catalog Portal",
+            "description": "Earth-observation data described by STAC: orthophotos, Sentinel-1 "
+            "and Sentinel-2.",
+            "conformsTo": CONFORMS_TO,
+            "links": [
+                {"rel": "self", "href": urls.api(), "type": JSON},
+                {"rel": "root", "href": urls.api(), "type": JSON},
+                {"rel": "conformance", "href": urls.api("conformance"), "type": JSON},
+                {"rel": "data", "href": urls.api("collections"), "type": JSON},
+                {"rel": "search", "href": urls.api("search"), "type": GEOJSON, "method": "GET"},
+                {"rel": "search", "href": urls.api("search"), "type": GEOJSON, "method": "POST"},
+                {
+                    "rel": QUERYABLES_REL,
+                    "href": urls.api("queryables"),
+                    "type": "application/schema+json",
+                },
+                {
+                    "rel": "service-desc",
+                    "href": urls.api("openapi.json"),
+                    "type": "application/vnd.oai.openapi+json;version=3.0",
+                },
+                {"rel": "service-doc", "href": urls.api("docs"), "type": "text/html"},
+                *children,
+            ],
+        }
+    )
+
+
+@router.get("/conformance", summary="Conformance classes")
+def conformance(request: HttpRequest) -> JsonResponse:
+    """The conformance classes implemented (GET /api/v1/conformance)."""
+    return _json({"conformsTo": CONFORMS_TO})
+
+
+@router.get("/queryables", summary="Queryables of all collections")
+def queryables(request: HttpRequest) -> JsonResponse:
+    """What /search filters may name, across the visible collections (GET /api/v1/queryables)."""
+    schema = queryables_for(user=request.user)
+    schema["$id"] = Urls(request).api("queryables")
+    return _json(schema, SCHEMA)
+
+
+@router.get("/collections", summary="Collections")
+def collections(request: HttpRequest) -> JsonResponse:
+    """Every collection the caller may see (GET /api/v1/collections)."""
+    urls = Urls(request)
+    documents = [collection_document(c, urls) for c in visible_collections(request.user)]
+    return _json(
+        {
+            "collections": documents,
+            "links": [
+                {"rel": "self", "href": urls.api("collections"), "type": JSON},
+                {"rel": "root", "href": urls.api(), "type": JSON},
+                {"rel": "parent", "href": urls.api(), "type": JSON},
+            ],
+        }
+    )
+
+
+def _collection(request: HttpRequest, collection_id: str):
+    collection = visible_collection(user=request.user, stac_id=collection_id)
+    if collection is None:
+        raise NotFound(f"no collection {collection_id}")
+    return collection
+
+
+@router.get("/collections/{collection_id}", summary="A collection")
+def collection(request: HttpRequest, collection_id: str) -> JsonResponse:
+    """One collection (GET /api/v1/collections/{collection_id})."""
+    return _json(collection_document(_collection(request, collection_id), Urls(request)))
+
+
+@router.get("/collections/{collection_id}/queryables", summary="Queryables of a collection")
+def collection_queryables(request: HttpRequest, collection_id: str) -> JsonResponse:
+    """What filters on this collection's items may name (GET .../{collection_id}/queryables)."""
+    _collection(request, collection_id)
+    schema = queryables_for(user=request.user, collection_ids=[collection_id])
+    schema["$id"] = Urls(request).api(f"collections/{collection_id}/queryables")
+    return _json(schema, SCHEMA)
+
+
+@router.get("/collections/{collection_id}/items", summary="Items of a collection")
+def collection_items(
+    request: HttpRequest, collection_id: str, query: Query[SearchQuery]
+) -> JsonResponse:
+    """A page of the collection's items (GET /api/v1/collections/{collection_id}/items)."""
+    _collection(request, collection_id)
+    search = search_from_params(
+        collections=[collection_id],
+        bbox=query.bbox,
+        datetime=query.datetime,
+        filter=query.filter,
+        filter_lang=query.filter_lang,
+        sortby=query.sortby,
+        limit=query.limit,
+    )
+    page = item_search(user=request.user, search=search, token=query.token)
+    return item_collection_response(request, page, fields=parse_fields(query.fields))
+
+
+@router.get("/collections/{collection_id}/items/{item_id}", summary="An item")
+def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse:
+    """One item (GET /api/v1/collections/{collection_id}/items/{item_id})."""
+    found = visible_item(user=request.user, collection_id=collection_id, item_id=item_id)
+    if found is None:
+        raise NotFound(f"no item {item_id} in collection {collection_id}")
+    return _json(item_document(found, collection_id, Urls(request)), GEOJSON)
+
+
+@router.get("/search", summary="Search items (GET)")
+def search_get(request: HttpRequest, query: Query[SearchQuery]) -> JsonResponse:
+    """Items matching the query string's search (GET /api/v1/search)."""
+    search = search_from_params(**query.model_dump(exclude={"fields", "token"}))
+    page = item_search(user=request.user, search=search, token=query.token)
+    return item_collection_response(request, page, fields=parse_fields(query.fields))
+
+
+@router.post("/search", summary="Search items (POST)")
+def search_post(request: HttpRequest, body: SearchBody) -> JsonResponse:
+    """Items matching the JSON body's search (POST /api/v1/search)."""
+    search = search_from_params(**body.model_dump(exclude={"fields", "token"}))
+    page = item_search(user=request.user, search=search, token=body.token)
+    sent = body.model_dump(by_alias=True, exclude_none=True, exclude={"token"})
+    return item_collection_response(request, page, fields=parse_fields(body.fields), post_body=sent)
