@@ -1,0 +1,260 @@
+"""The STAC API at /api/v1: documents, links, search parameters, errors and access."""
+
+import json
+
+import pytest
+
+from catalog_portal.api.conformance import CONFORMS_TO
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def catalogue(make_collection, make_item, granted_group):
+    public = make_collection("public-s2", category="sentinel-2")
+    for n in range(7):
+        make_item(
+            public,
+            f"item-{n}",
+            datetime=f"2021-09-{n + 1:02d}T10:00:00Z",
+            **{"eo:cloud_cover": float(n * 10)},
+        )
+    secret = make_collection("secret", visibility="restricted", groups=(granted_group,))
+    make_item(secret, "secret-item")
+    return public, secret
+
+
+def get(client, path, **params):
+    return client.get(f"{API}{path}", params)
+
+
+def post(client, path, body):
+    return client.post(f"{API}{path}", json.dumps(body), content_type="application/json")
+
+
+def test_landing_page_links_everything_and_lists_its_conformance(client, catalogue):
+    page = get(client, "/").json()
+    assert page["conformsTo"] == CONFORMS_TO
+    rels = {link["rel"] for link in page["links"]}
+    assert {
+        "self",
+        "root",
+        "conformance",
+        "data",
+        "search",
+        "service-desc",
+        "service-doc",
+        "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+        "child",
+    } <= rels
+    methods = {link.get("method") for link in page["links"] if link["rel"] == "search"}
+    assert methods == {"GET", "POST"}
+    assert all(link["href"].startswith("http://testserver/api/v1/") for link in page["links"])
+
+
+def test_service_desc_and_doc_are_served(client, db):
+    assert get(client, "/openapi.json").json()["info"]["title"] == "Catalog Portal STAC API"
+    assert get(client, "/docs").status_code == 200
+
+
+def test_conformance(client, db):
+    assert get(client, "/conformance").json() == {"conformsTo": CONFORMS_TO}
+
+
+def test_collections_list_only_what_the_caller_may_see(client, catalogue, bob):
+    ids = [c["id"] for c in get(client, "/collections").json()["collections"]]
+    assert ids == ["public-s2"]
+    client.force_login(bob)
+    ids = [c["id"] for c in get(client, "/collections").json()["collections"]]
+    assert sorted(ids) == ["public-s2", "secret"]
+
+
+def test_a_collection_has_absolute_links(client, catalogue):
+    document = get(client, "/collections/public-s2").json()
+    links = {link["rel"]: link["href"] for link in document["links"]}
+    assert links["self"] == "http://testserver/api/v1/collections/public-s2"
+    assert links["items"] == "http://testserver/api/v1/collections/public-s2/items"
+
+
+def test_restricted_collections_and_items_do_not_exist_for_anonymous(client, catalogue):
+    for path in (
+        "/collections/secret",
+        "/collections/secret/items",
+        "/collections/secret/items/secret-item",
+        "/collections/secret/queryables",
+    ):
+        response = get(client, path)
+        assert response.status_code == 404, path
+        assert response.json()["code"] == "NotFound"
+    assert "secret" not in json.dumps(get(client, "/queryables").json())
+    assert get(client, "/search", ids="secret-item").json()["features"] == []
+
+
+def test_an_item_goes_out_as_stored_with_links_and_absolute_asset_hrefs(client, catalogue):
+    document = get(client, "/collections/public-s2/items/item-3").json()
+    assert document["id"] == "item-3"
+    assert document["properties"]["eo:cloud_cover"] == 30.0
+    links = {link["rel"]: link["href"] for link in document["links"]}
+    assert links["self"] == "http://testserver/api/v1/collections/public-s2/items/item-3"
+    assert (
+        links["collection"] == links["parent"] == "http://testserver/api/v1/collections/public-s2"
+    )
+    assert document["assets"]["B04"]["href"] == "http://testserver/data/test/B04.tif"
+
+
+def test_unknown_items_are_404(client, catalogue):
+    response = get(client, "/collections/public-s2/items/nope")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "NotFound",
+        "description": "no item nope in collection public-s2",
+    }
+
+
+def test_items_of_a_collection_page_with_next_links(client, catalogue):
+    first = get(client, "/collections/public-s2/items", limit=3).json()
+    assert [f["id"] for f in first["features"]] == ["item-6", "item-5", "item-4"]
+    assert first["numberReturned"] == 3
+    assert first["numberMatched"] == 7
+    next_link = next(link for link in first["links"] if link["rel"] == "next")
+    second = client.get(next_link["href"]).json()
+    assert [f["id"] for f in second["features"]] == ["item-3", "item-2", "item-1"]
+    prev_link = next(link for link in second["links"] if link["rel"] == "prev")
+    assert [f["id"] for f in client.get(prev_link["href"]).json()["features"]] == [
+        "item-6",
+        "item-5",
+        "item-4",
+    ]
+
+
+def test_search_get_takes_every_parameter(client, catalogue):
+    response = get(
+        client,
+        "/search",
+        collections="public-s2",
+        bbox="14.9,46.9,15.2,47.2",
+        datetime="2021-09-02T00:00:00Z/..",
+        sortby="+properties.eo:cloud_cover",
+        filter="eo:cloud_cover >= 20",
+        limit=2,
+        fields="id,properties.eo:cloud_cover",
+    )
+    document = response.json()
+    assert response["Content-Type"] == "application/geo+json"
+    assert [f["id"] for f in document["features"]] == ["item-2", "item-3"]
+    assert document["features"][0]["properties"] == {
+        "datetime": "2021-09-03T10:00:00Z",
+        "eo:cloud_cover": 20.0,
+    }
+    assert "numberMatched" not in document  # a filtered count is not free
+
+
+def test_search_post_pages_with_a_body_link(client, catalogue):
+    body = {
+        "collections": ["public-s2"],
+        "limit": 4,
+        "filter-lang": "cql2-json",
+        "filter": {"op": "<", "args": [{"property": "eo:cloud_cover"}, 55]},
+        "sortby": [{"field": "properties.eo:cloud_cover", "direction": "desc"}],
+    }
+    first = post(client, "/search", body).json()
+    assert [f["id"] for f in first["features"]] == ["item-5", "item-4", "item-3", "item-2"]
+    next_link = next(link for link in first["links"] if link["rel"] == "next")
+    assert next_link["method"] == "POST" and next_link["body"]["filter-lang"] == "cql2-json"
+    second = post(client, "/search", next_link["body"]).json()
+    assert [f["id"] for f in second["features"]] == ["item-1", "item-0"]
+    assert not [link for link in second["links"] if link["rel"] == "next"]
+
+
+def test_search_with_intersects_and_ids(client, catalogue):
+    point = {"type": "Point", "coordinates": [15.05, 47.05]}
+    document = post(client, "/search", {"intersects": point, "ids": ["item-1", "item-2"]}).json()
+    assert sorted(f["id"] for f in document["features"]) == ["item-1", "item-2"]
+
+
+def test_fields_exclude_only_drops_those(client, catalogue):
+    document = get(
+        client, "/search", ids="item-1", fields="-assets,-properties.eo:cloud_cover"
+    ).json()
+    feature = document["features"][0]
+    assert "assets" not in feature and "eo:cloud_cover" not in feature["properties"]
+    assert feature["properties"]["platform"] == "sentinel-2b"
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"bbox": "0,50,1,40"}, "bbox"),
+        ({"datetime": "2021-02-01T00:00:00Z/2021-01-01T00:00:00Z"}, "datetime"),
+        ({"datetime": "soon"}, "datetime"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "10001"}, "limit"),
+        ({"intersects": "{not json"}, "intersects"),
+        ({"filter": "eo:cloud_cover <<< 3"}, "filter"),
+        ({"filter": "collection = 'secret'"}, "filter"),
+        ({"filter": "x = 1", "filter-lang": "sql"}, "filter-lang"),
+        ({"collections": "secret"}, "collections"),
+        ({"token": "garbage"}, "token"),
+        ({"sortby": "properties.a__b"}, "sortby"),
+    ],
+)
+def test_bad_search_parameters_are_400_naming_the_parameter(client, catalogue, params, named):
+    response = get(client, "/search", **params)
+    assert response.status_code == 400
+    error = response.json()
+    assert error["code"] == "InvalidParameterValue"
+    assert error["description"].startswith(named)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"bbox": "not a list"},
+        {"limit": "many"},
+        {"collections": "public-s2"},
+        {"filter": {"op": "nonsense"}},
+        {
+            "intersects": {
+                "type": "Polygon",
+                "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]],
+            }
+        },
+    ],
+)
+def test_bad_search_bodies_are_400(client, catalogue, body):
+    response = post(client, "/search", body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "InvalidParameterValue"
+
+
+def test_malformed_json_is_400(client, catalogue):
+    response = client.post(f"{API}/search", "{oops", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_queryables_describe_the_collections_properties(client, catalogue):
+    schema = get(client, "/collections/public-s2/queryables").json()
+    assert schema["$id"] == "http://testserver/api/v1/collections/public-s2/queryables"
+    cloud = schema["properties"]["eo:cloud_cover"]
+    assert (cloud["type"], cloud["minimum"], cloud["maximum"]) == ("number", 0.0, 60.0)
+    assert schema["properties"]["platform"] == {"type": "string", "enum": ["sentinel-2b"]}
+    assert schema["properties"]["datetime"]["format"] == "date-time"
+
+
+def test_every_endpoint_makes_a_constant_number_of_queries(
+    client, catalogue, make_item, django_assert_max_num_queries
+):
+    public, _ = catalogue
+    for n in range(30):
+        make_item(public, f"more-{n}")
+    for path, params in [
+        ("/", {}),
+        ("/collections", {}),
+        ("/search", {"limit": 30}),
+        ("/collections/public-s2/items", {"limit": 30}),
+        ("/queryables", {}),
+        ("/collections/public-s2/items/item-1", {}),
+    ]:
+        with django_assert_max_num_queries(3):
+            assert get(client, path, **params).status_code == 200, path
