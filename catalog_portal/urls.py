@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from catalog_portal.api.api import api
+from catalog_portal.api.api import api, openapi_document
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before api.urls, so that this view answers /openapi.json with the OpenAPI media type.
+    path("api/v1/openapi.json", openapi_document, name="stac-openapi"),
     path("api/v1/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("catalog_portal.web.urls")),

@@ -1,5 +1,6 @@
 """The STAC API application: one NinjaAPI, its routes and its error table."""
 
+from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
 from catalog_portal.api.errors import add_exception_handlers
@@ -15,3 +16,11 @@ api = NinjaAPI(
 )
 add_exception_handlers(api)
 api.add_router("", router)
+
+OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
+
+
+def openapi_document(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI document with the media type the landing page's service-desc link names
+    (ninja's own view answers application/json, which STAC API clients check against)."""
+    return JsonResponse(api.get_openapi_schema(path_prefix="/api/v1/"), content_type=OPENAPI_TYPE)

@@ -27,7 +27,10 @@ def item_collection_response(
         )
         for item in page.items
     ]
-    links = [{"rel": "root", "href": urls.api(), "type": JSON}]
+    links = [
+        {"rel": "self", "href": request.build_absolute_uri(), "type": GEOJSON},
+        {"rel": "root", "href": urls.api(), "type": JSON},
+    ]
     for rel, token in (("next", page.next_token), ("prev", page.prev_token)):
         if token is None:
             continue

@@ -36,14 +36,31 @@ def filter_parse(value: str | dict, lang: str | None) -> dict:
                 raise InvalidParameter(P, "cql2-text must be a string")
             expression = cql2.parse_text(value)
         else:
-            expression = cql2.parse_json(value if isinstance(value, str) else json.dumps(value))
+            document = json.loads(value) if isinstance(value, str) else value
+            expression = cql2.parse_json(json.dumps(_upgrade_draft(document)))
         expression.validate()
     except InvalidParameter:
         raise
+    except json.JSONDecodeError:
+        raise InvalidParameter(P, "is not valid JSON") from None
     except Exception as error:  # cql2 raises ParseError/ValidationError with its reasons
         message = str(error).strip().splitlines()[0][:300]
         raise InvalidParameter(P, f"not valid {lang}: {message}") from None
     return expression.to_json()
+
+
+def _upgrade_draft(node: Any) -> Any:
+    """Rewrite the filter extension's draft ``between`` (bounds in one array) as CQL2 1.0."""
+    if isinstance(node, list):
+        return [_upgrade_draft(child) for child in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _upgrade_draft(child) for key, child in node.items()}
+    args = node.get("args")
+    if node.get("op") == "between" and isinstance(args, list) and len(args) == 2:
+        if isinstance(args[1], list) and len(args[1]) == 2:
+            node["args"] = [args[0], *args[1]]
+    return node
 
 
 def filter_condition(node: Any, *, collections: set[str]) -> Q:

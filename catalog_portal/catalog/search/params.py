@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,8 +92,18 @@ def parse_intersects(value: str | dict | None) -> BaseGeometry | None:
     return geometry
 
 
-def parse_timestamp(value: str, parameter: str, *, end: bool = False) -> dt.datetime:
-    """An RFC 3339 timestamp, or a date (meaning its first or, for an ``end``, last instant)."""
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def parse_timestamp(
+    value: str, parameter: str, *, end: bool = False, dates: bool = True
+) -> dt.datetime:
+    """An RFC 3339 timestamp, or (with ``dates``) a date meaning its first or, for an ``end``,
+    its last instant. Python alone would accept forms RFC 3339 does not (``+0100``, ``50,5Z``)."""
+    if isinstance(value, str) and RFC3339.match(value + "Z"):
+        raise InvalidParameter(parameter, f"{value!r} needs a time zone, e.g. {value}Z")
+    if not isinstance(value, str) or not (RFC3339.match(value) or (dates and len(value) == 10)):
+        raise InvalidParameter(parameter, f"{value!r} is not an RFC 3339 timestamp")
     try:
         if len(value) == 10:
             day = dt.date.fromisoformat(value)
@@ -101,8 +112,6 @@ def parse_timestamp(value: str, parameter: str, *, end: bool = False) -> dt.date
         moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
         raise InvalidParameter(parameter, f"{value!r} is not an RFC 3339 timestamp") from None
-    if moment.tzinfo is None:
-        raise InvalidParameter(parameter, f"{value!r} needs a time zone, e.g. {value}Z")
     return moment.astimezone(dt.UTC)
 
 
@@ -119,10 +128,10 @@ def parse_interval(
                 parameter,
                 "an instant cannot be open; use an interval such as ../2024-01-01T00:00:00Z",
             )
-        moment = parse_timestamp(value, parameter)
-        return moment, (parse_timestamp(value, parameter, end=True) if len(value) == 10 else moment)
-    start = None if start_text in OPEN else parse_timestamp(start_text, parameter)
-    end = None if end_text in OPEN else parse_timestamp(end_text, parameter, end=True)
+        moment = parse_timestamp(value, parameter, dates=False)
+        return moment, moment
+    start = None if start_text in OPEN else parse_timestamp(start_text, parameter, dates=False)
+    end = None if end_text in OPEN else parse_timestamp(end_text, parameter, end=True, dates=False)
     if start is None and end is None:
         raise InvalidParameter(parameter, "an interval needs at least one end")
     if start is not None and end is not None and start > end:
@@ -159,13 +168,14 @@ def queryable_name(field: str) -> str:
 
 
 def parse_limit(value: int | str | None) -> int:
-    """The page size, 1 to 10,000 (default 10)."""
+    """The page size, 1 to 10,000 (default 10); larger values mean 10,000."""
     if value is None or value == "":
         return DEFAULT_LIMIT
     try:
         limit = int(value)
     except (TypeError, ValueError):
         raise InvalidParameter("limit", f"{value!r} is not a whole number") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidParameter("limit", f"must be between 1 and {MAX_LIMIT}")
-    return limit
+    if limit < 1:
+        raise InvalidParameter("limit", "must be at least 1")
+    # STAC API: a limit above the maximum is served as the maximum, not refused.
+    return min(limit, MAX_LIMIT)
