@@ -80,24 +80,22 @@ def key_path(key: SortKey) -> str:
     return "collection_id" if key.field == "collection_pk" else field_path(key.field, "sortby")
 
 
+def _nullable(key: SortKey) -> bool:
+    return key.field not in NOT_NULL and key.field not in COLUMNS
+
+
 def ordering(keys: tuple[SortKey, ...], *, forward: bool) -> list[OrderBy]:
     """ORDER BY for ``keys``: missing property values sort last, so walking backwards they
-    come first, and a backward page is exactly a forward page read in reverse."""
+    come first, and a backward page is exactly a forward page read in reverse. Columns that
+    cannot be null get no NULLS clause, so that their indexes serve the order."""
     orders = []
     for key in keys:
         expression = F(key_path(key))
-        if forward:
-            orders.append(
-                expression.desc(nulls_last=True)
-                if key.descending
-                else expression.asc(nulls_last=True)
-            )
-        else:
-            orders.append(
-                expression.asc(nulls_first=True)
-                if key.descending
-                else expression.desc(nulls_first=True)
-            )
+        descending = key.descending if forward else not key.descending
+        nulls = {}
+        if _nullable(key):
+            nulls = {"nulls_last": True} if forward else {"nulls_first": True}
+        orders.append(expression.desc(**nulls) if descending else expression.asc(**nulls))
     return orders
 
 
@@ -107,7 +105,7 @@ def after(keys: tuple[SortKey, ...], token: Token) -> Q:
     equal_so_far = Q()
     for key, value in zip(keys, token.values, strict=True):
         path = key_path(key)
-        nullable = key.field not in NOT_NULL and key.field not in COLUMNS
+        nullable = _nullable(key)
         if value is None:
             # Nulls sort last: after a null come only nulls; before it, every value.
             if not token.forward:
