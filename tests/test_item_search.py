@@ -271,3 +271,20 @@ def test_the_draft_between_form_is_understood(catalogue, anonymous):
 
 def test_a_six_number_bbox_is_taken_as_its_footprint():
     assert parse_bbox([14, 47, 0, 15, 48, 100]) == (14, 47, 15, 48)
+
+
+def test_interval_items_match_by_overlap_and_instants_by_datetime(catalogue, make_item, anonymous):
+    season = make_item(
+        catalogue,
+        "season",
+        datetime=None,
+        start_datetime="2021-08-01T00:00:00Z",
+        end_datetime="2021-09-30T23:59:59Z",
+    )
+    assert season.is_interval
+    late_september = parse_interval("2021-09-20T00:00:00Z/2021-09-21T00:00:00Z")
+    assert ids(search(anonymous, datetime=late_september)) == ["season"]
+    first_day = parse_interval("2021-09-01T00:00:00Z/2021-09-01T23:59:59Z")
+    assert ids(search(anonymous, datetime=first_day)) == ["item-02", "item-01", "item-00", "season"]
+    before = parse_interval("../2021-07-31T23:59:59Z")
+    assert ids(search(anonymous, datetime=before)) == []

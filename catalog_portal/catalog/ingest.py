@@ -23,7 +23,7 @@ from catalog_portal.catalog.models import Collection, Item
 CURATION_FIELDS = {"category", "featured", "featured_order", "visibility", "thumbnail"}
 # Item columns derived from the STAC document by item_columns().
 ITEM_COLUMNS = (
-    "datetime", "start_datetime", "end_datetime", "geometry",
+    "datetime", "start_datetime", "end_datetime", "is_interval", "geometry",
     "bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax",
 )  # fmt: skip
 
@@ -101,6 +101,7 @@ def item_columns(stac: dict) -> dict[str, Any]:
         "datetime": when,
         "start_datetime": start or when,
         "end_datetime": end or when,
+        "is_interval": not ((start or when) == (end or when) == when),
         "geometry": stac.get("geometry"),
         "bbox_xmin": None,
         "bbox_ymin": None,
@@ -200,11 +201,16 @@ def collection_stats_refresh(*, collection: Collection) -> int:
     so pages read it instead of scanning items; returns the count."""
     from catalog_portal.catalog.queryables import collection_queryables
 
-    count = Item.objects.filter(collection=collection).count()
-    queryables = collection_queryables(collection)
-    Collection.objects.filter(pk=collection.pk).update(item_count=count, queryables=queryables)
-    collection.item_count, collection.queryables = count, queryables
-    return count
+    items = Item.objects.filter(collection=collection)
+    stats = {
+        "item_count": items.count(),
+        "queryables": collection_queryables(collection),
+        "has_interval_items": items.filter(is_interval=True).exists(),
+    }
+    Collection.objects.filter(pk=collection.pk).update(**stats)
+    for name, value in stats.items():
+        setattr(collection, name, value)
+    return stats["item_count"]
 
 
 def _items_upsert_batch(collection: Collection, batch: list[dict]) -> UpsertReport:

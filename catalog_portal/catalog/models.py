@@ -45,6 +45,9 @@ class Collection(models.Model):
     # Kept by the ingest services (collection_stats_refresh): counting a million items
     # on every catalogue page view would be the slowest part of the page.
     item_count = models.PositiveIntegerField(default=0, editable=False)
+    # Whether any item spans an interval; when none does, a temporal search is a plain
+    # range on the datetime index (see search/items.py).
+    has_interval_items = models.BooleanField(default=False, editable=False)
     # JSON Schema properties of the items' queryable properties (catalog/queryables.py).
     queryables = models.JSONField(default=dict, editable=False)
     thumbnail = models.CharField(
@@ -79,6 +82,9 @@ class Item(models.Model):
     datetime = models.DateTimeField()
     start_datetime = models.DateTimeField()
     end_datetime = models.DateTimeField()
+    # False for the usual instant item (datetime = start = end), whose temporal search is a
+    # range on the indexed datetime; True for items that span an interval.
+    is_interval = models.BooleanField(default=False)
     # Bounding box in WGS84 longitude/latitude; null for items without geometry.
     bbox_xmin = models.FloatField(null=True)
     bbox_ymin = models.FloatField(null=True)
@@ -110,11 +116,17 @@ class Item(models.Model):
         ]
         indexes = [
             # The catalogue's order, for searches across collections and keyset paging.
-            models.Index(F("datetime").desc(), "stac_id", name="item_order"),
+            models.Index(F("datetime").desc(), "stac_id", "collection", name="item_order"),
             models.Index(
                 "collection", F("datetime").desc(), "stac_id", name="item_collection_order"
             ),
-            models.Index("start_datetime", "end_datetime", name="item_interval"),
+            # Interval items only: instants are searched by datetime (item_order).
+            models.Index(
+                "start_datetime",
+                "end_datetime",
+                name="item_interval",
+                condition=Q(is_interval=True),
+            ),
             # The bbox prefilter of spatial searches on SQLite (PostGIS uses its GiST index).
             models.Index("bbox_xmin", "bbox_xmax", "bbox_ymin", "bbox_ymax", name="item_bbox"),
         ]

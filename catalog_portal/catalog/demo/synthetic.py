@@ -32,6 +32,7 @@ COLUMNS = (
     "datetime",
     "start_datetime",
     "end_datetime",
+    "is_interval",
     "bbox_xmin",
     "bbox_ymin",
     "bbox_xmax",
@@ -145,6 +146,7 @@ def _rows(collection: Collection, first: int, last: int) -> Iterator[tuple]:
             when,
             when,
             when,
+            False,  # an instant
             xmin,
             ymin,
             xmax,
@@ -172,22 +174,5 @@ def _insert_rows(rows: Iterator[tuple]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(
             sql,
-            (
-                (
-                    pk,
-                    sid,
-                    adapt(a),
-                    adapt(b),
-                    adapt(c),
-                    x0,
-                    y0,
-                    x1,
-                    y1,
-                    geometry,
-                    stac,
-                    adapt(cr),
-                    adapt(up),
-                )
-                for pk, sid, a, b, c, x0, y0, x1, y1, geometry, stac, cr, up in rows
-            ),
+            (tuple(adapt(v) if isinstance(v, dt.datetime) else v for v in row) for row in rows),
         )

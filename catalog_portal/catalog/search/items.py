@@ -52,10 +52,32 @@ class ItemPage:
     collections: dict[int, Collection] = field(default_factory=dict)
 
 
+def overlapping(start: dt.datetime | None, end: dt.datetime | None, *, intervals: bool) -> Q:
+    """Items whose time overlaps [start, end] (None: open). Instants are matched on the
+    datetime column, whose index also gives the search its order; interval items, when the
+    collections have any (``intervals``), on their start and end."""
+    if not intervals:
+        # One range on datetime: the (datetime DESC, id) index serves filter and order at once.
+        instants = Q()
+        if start is not None:
+            instants &= Q(datetime__gte=start)
+        if end is not None:
+            instants &= Q(datetime__lte=end)
+        return instants
+    instants, intervals_q = Q(is_interval=False), Q(is_interval=True)
+    if start is not None:
+        instants &= Q(datetime__gte=start)
+        intervals_q &= Q(end_datetime__gte=start)
+    if end is not None:
+        instants &= Q(datetime__lte=end)
+        intervals_q &= Q(start_datetime__lte=end)
+    return instants | intervals_q
+
+
 def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> ItemPage:
     """The page of items ``user`` may see that match ``search``, after/before ``token``."""
     # Only what pages need of collections: their documents can be large.
-    scope = visible_collections(user).only("pk", "stac_id", "item_count")
+    scope = visible_collections(user).only("pk", "stac_id", "item_count", "has_interval_items")
     known = {c.pk: c for c in scope}
     by_id = {c.stac_id: c for c in known.values()}
     unknown = [c for c in search.collections if c not in by_id]
@@ -73,11 +95,9 @@ def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> 
     if search.intersects is not None:
         condition &= Q(FootprintIntersects(search.intersects))
     if search.datetime is not None:
-        start, end = search.datetime
-        if start is not None:
-            condition &= Q(end_datetime__gte=start)
-        if end is not None:
-            condition &= Q(start_datetime__lte=end)
+        searched = [by_id[c] for c in search.collections] if search.collections else known.values()
+        intervals = any(c.has_interval_items for c in searched)
+        condition &= overlapping(*search.datetime, intervals=intervals)
     if search.filter is not None:
         condition &= filter_condition(search.filter, collections=set(by_id))
     items = items.filter(condition)
