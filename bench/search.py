@@ -166,7 +166,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8731)
     options = parser.parse_args()
 
-    env = {**os.environ, "DATABASE_URL": options.database, "DEBUG": "true", "LOG_LEVEL": "WARNING"}
+    # Production settings: DEBUG would add per-request work (whitenoise autorefresh, query log).
+    env = {
+        **os.environ,
+        "DATABASE_URL": options.database,
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "SECRET_KEY": "bench-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
     prepare(options.database, options.items, env)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(options.port), "--no-reload"],
@@ -186,7 +194,8 @@ def main() -> None:
                 time.sleep(0.2)
         rng = random.Random(1)
         print(
-            f"{synthetic_count(options.database):,} synthetic items, PostgreSQL, one uvicorn worker"
+            f"{synthetic_count(options.database):,} synthetic items, PostgreSQL, "
+            "one uvicorn worker, DEBUG off"
         )
         for name, requests in scenarios(rng, options.requests):
             timed(connection, *requests[0])  # warm-up
