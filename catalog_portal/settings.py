@@ -95,6 +95,15 @@ def _database(url: str) -> dict:
         config.setdefault("OPTIONS", {})["timeout"] = 20
     elif engine.endswith("postgresql"):
         config["ENGINE"] = "django.db.backends.postgresql"
+        if env_bool("DB_POOL", True):
+            # Under ASGI each request runs in its own thread context, so only a pool (shared by
+            # threads) reuses connections; DB_CONN_MAX_AGE would keep one per thread instead.
+            if config.get("CONN_MAX_AGE"):
+                raise ImproperlyConfigured("DB_POOL=true needs DB_CONN_MAX_AGE=0.")
+            config.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": env_int("DB_POOL_MIN", 2, minimum=1),
+                "max_size": env_int("DB_POOL_MAX", 10, minimum=1),
+            }
     else:
         raise ImproperlyConfigured(
             f"DATABASE_URL={url!r}: only sqlite:/// and postgres:// databases are supported."
