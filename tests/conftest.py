@@ -126,6 +126,30 @@ def make_item(db) -> Callable[..., Item]:
     return make
 
 
+# --- the demo catalogue: real COGs, generated once per test run ---------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory):
+    """The demo generated once per test session: (DATA_ROOT, generated collections)."""
+    from catalog_portal.catalog.demo.loader import demo_catalog_generate
+
+    data_root = tmp_path_factory.mktemp("demo-data")
+    return data_root, demo_catalog_generate(data_root=data_root, progress=lambda _: None)
+
+
+@pytest.fixture
+def demo(db, demo_files, settings):
+    """The demo catalogue in the test database, its files at DATA_ROOT; returns what was
+    generated (collections with their items)."""
+    from catalog_portal.catalog.demo.loader import demo_catalog_store
+
+    data_root, generated = demo_files
+    settings.DATA_ROOT = data_root
+    demo_catalog_store(collections=copy.deepcopy(generated))
+    return generated
+
+
 # --- real servers ---------------------------------------------------------------------------
 
 

@@ -21,7 +21,6 @@ from catalog_portal.catalog.demo.flood import EQUI7_EU, flood_collections
 from catalog_portal.catalog.demo.loader import (
     DEMO_PASSWORD,
     DEMO_USER,
-    demo_catalog_generate,
     demo_catalog_store,
 )
 from catalog_portal.catalog.models import Collection, Item
@@ -34,21 +33,6 @@ EXPECTED = {
     "sentinel-1-sig0": ("sentinel-1", "public"),
     "GFM": ("other", "public"),
 }
-
-
-@pytest.fixture(scope="session")
-def demo_files(tmp_path_factory):
-    """The demo generated once per test session: (DATA_ROOT, generated collections)."""
-    data_root = tmp_path_factory.mktemp("demo-data")
-    return data_root, demo_catalog_generate(data_root=data_root, progress=lambda _: None)
-
-
-@pytest.fixture
-def demo(db, demo_files, settings):
-    data_root, generated = demo_files
-    settings.DATA_ROOT = data_root
-    demo_catalog_store(collections=copy.deepcopy(generated))
-    return generated
 
 
 def all_assets(generated):
