@@ -6,6 +6,7 @@ move, and lets the STAC API turn them into URLs of the portal's data API for the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -34,3 +35,23 @@ def asset_path(href: str) -> Path | None:
     if not candidate.is_relative_to(root):
         return None
     return candidate
+
+
+def data_path(href: str) -> str | None:
+    """The path below DATA_ROOT that a ``/data/<path>`` href names, or None for other hrefs
+    (remote URLs, and anything that would climb out of DATA_ROOT)."""
+    if not isinstance(href, str) or not href.startswith(DATA_HREF_PREFIX):
+        return None
+    relative = PurePosixPath(href[len(DATA_HREF_PREFIX) :])
+    if not relative.parts or relative.is_absolute() or ".." in relative.parts:
+        return None
+    return relative.as_posix()
+
+
+def local_asset_files(stac: dict) -> Iterator[tuple[str, str, str]]:
+    """(asset key, path below DATA_ROOT, media type) of each asset of ``stac`` that is a file
+    of the portal's own."""
+    for key, asset in (stac.get("assets") or {}).items():
+        path = data_path(asset.get("href")) if isinstance(asset, dict) else None
+        if path is not None:
+            yield key, path, str(asset.get("type") or "")

@@ -17,7 +17,8 @@ from django.db import transaction
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.assets import local_asset_files
+from catalog_portal.catalog.models import AssetFile, Collection, Item
 
 # Curation fields of Collection that a loader may set; importing STAC alone never touches them.
 CURATION_FIELDS = {"category", "featured", "featured_order", "visibility", "thumbnail"}
@@ -259,5 +260,17 @@ def _items_upsert_batch(collection: Collection, batch: list[dict]) -> UpsertRepo
             for item in to_update:
                 item.updated = now
             Item.objects.bulk_update(to_update, ["stac", "updated", *ITEM_COLUMNS])
+        asset_files_replace(items=[*to_create, *to_update])
         report.created, report.updated = len(to_create), len(to_update)
     return report
+
+
+def asset_files_replace(*, items: list[Item]) -> None:
+    """Record which local files the assets of ``items`` name (saved items), replacing what was
+    recorded for them before; the data API serves only files recorded here."""
+    AssetFile.objects.filter(item__in=[item.pk for item in items]).delete()
+    AssetFile.objects.bulk_create(
+        AssetFile(item=item, asset_key=key, path=path, media_type=media_type)
+        for item in items
+        for key, path, media_type in local_asset_files(item.stac)
+    )

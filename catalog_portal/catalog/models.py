@@ -141,3 +141,26 @@ class Item(models.Model):
     @property
     def assets(self) -> dict:
         return self.stac.get("assets") or {}
+
+
+class AssetFile(models.Model):
+    """A file below DATA_ROOT that an item's asset names (an href ``/data/<path>``).
+
+    Kept by ingest so that the data API can answer "which item owns this file, and may this
+    user see it?" with one indexed lookup instead of searching every item's assets.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="files")
+    asset_key = models.CharField(max_length=255)
+    path = models.CharField(
+        max_length=1000, db_index=True, help_text="POSIX path below DATA_ROOT, without /data/."
+    )
+    media_type = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "asset_key"], name="asset_file_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog_portal.catalog.access import User, visible_collections, visible_items
-from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.models import AssetFile, Collection, Item
 
 
 @dataclass
@@ -48,5 +48,17 @@ def visible_item(*, user: User, collection_id: str, item_id: str) -> Item | None
         visible_items(user)
         .filter(collection__stac_id=collection_id, stac_id=item_id)
         .select_related("collection")
+        .first()
+    )
+
+
+def visible_asset_file(*, user: User, path: str) -> AssetFile | None:
+    """The asset file at ``path`` (below DATA_ROOT) if an item ``user`` may see names it;
+    with its item's collection's visibility (one query, no STAC documents read)."""
+    return (
+        AssetFile.objects.filter(path=path, item__in=visible_items(user))
+        .select_related("item__collection")
+        .only("path", "media_type", "item__collection__visibility")
+        .order_by("pk")
         .first()
     )
