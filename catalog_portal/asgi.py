@@ -1,4 +1,5 @@
-"""The portal's one ASGI application: /tiles goes to the FastAPI tile app, the rest to Django.
+"""The portal's one ASGI application: /tiles goes to the FastAPI tile app, /data to the data
+API (Starlette), the rest to Django.
 
 uvicorn serves it (``python manage.py serve``); several such processes can run behind a load
 balancer because none keeps state of its own.
@@ -14,10 +15,12 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_app = get_asgi_application()
 
+from catalog_portal.data.app import create_data_app  # noqa: E402
 from catalog_portal.tiles.app import create_tiles_app  # noqa: E402
 
-TILES_PREFIX = "/tiles"
 tiles_app = create_tiles_app()
+# Path prefixes served by apps of their own; each sees its prefix as root_path, as if mounted.
+MOUNTS = {"/tiles": tiles_app, "/data": create_data_app()}
 
 
 async def application(scope, receive, send) -> None:
@@ -26,9 +29,10 @@ async def application(scope, receive, send) -> None:
         await tiles_app(scope, receive, send)
         return
     path = scope.get("path", "")
-    if path == TILES_PREFIX or path.startswith(TILES_PREFIX + "/"):
-        # FastAPI (Starlette) routes on the path below root_path, as a mounted app.
-        scope = {**scope, "root_path": scope.get("root_path", "") + TILES_PREFIX}
-        await tiles_app(scope, receive, send)
-        return
+    for prefix, app in MOUNTS.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            # Starlette routes on the path below root_path, as a mounted app.
+            scope = {**scope, "root_path": scope.get("root_path", "") + prefix}
+            await app(scope, receive, send)
+            return
     await django_app(scope, receive, send)
