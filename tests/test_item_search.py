@@ -176,6 +176,31 @@ def test_bad_filters_are_refused_with_the_reason(catalogue, anonymous, text, mes
         search(anonymous, filter=cql(text))
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"op": "=", "args": [{"property": "platform"}, "a", "b"]},
+        {"op": "=", "args": {"property": "platform"}},
+        {"op": "and", "args": [{"op": "=", "args": [{"property": "gsd"}, 1]}]},
+        {"op": "not", "args": []},
+        {"op": "between", "args": [{"property": "gsd"}, 1]},
+        {"op": "in", "args": [{"property": "platform"}, "sentinel-2a"]},
+        {"op": "like", "args": [{"property": "platform"}, 5]},
+        {"op": "isNull", "args": [{"property": 5}]},
+        {"op": "<", "args": [{"property": "gsd"}, {"property": "gsd"}]},
+        {"op": "s_intersects", "args": [{"property": "geometry"}, {"type": "Polygon"}]},
+        {"op": "t_intersects", "args": [{"property": "datetime"}, {"interval": ["2021"]}]},
+        {"op": "t_intersects", "args": [{"property": "datetime"}, {"interval": "x"}]},
+        {"op": "t_after", "args": [{"property": "datetime"}, {"timestamp": "yesterday"}]},
+        {"op": "frobnicate", "args": [1, 2]},
+        {"op": "=", "args": [{"property": "datetime"}, [1, 2]]},
+    ],
+)
+def test_malformed_cql2_json_is_refused_not_crashed_on(catalogue, anonymous, document):
+    with pytest.raises(InvalidParameter, match="filter"):
+        search(anonymous, filter=filter_parse(document, "cql2-json"))
+
+
 def test_a_bad_filter_language_is_refused():
     with pytest.raises(InvalidParameter, match="filter-lang"):
         filter_parse("x = 1", "cql2-yaml")
