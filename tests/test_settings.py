@@ -56,6 +56,7 @@ def test_the_development_secret_key_is_generated_once_and_kept(tmp_path):
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_POOL": "maybe"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_CONN_MAX_AGE": "60"}, "DB_POOL"),
+        ({"DATABASE_URL": "postgres://db/portal", "DB_PARALLEL_WORKERS": "-1"}, "DB_PARALLEL"),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
         ({"SECRET_KEY": "a", "SECRET_KEY_FILE": "/etc/hostname"}, "SECRET_KEY_FILE"),
     ],
@@ -65,6 +66,20 @@ def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path, env, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr.strip().splitlines()[-1]
+
+
+def test_postgresql_sessions_run_without_parallel_workers_by_default(db):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
+    else:  # the SQLite run checks what a PostgreSQL URL would configure
+        from catalog_portal.settings import _database
+
+        options = _database("postgres://postgres@127.0.0.1:5432/portal")["OPTIONS"]
+        assert options["options"] == "-c max_parallel_workers_per_gather=0"
 
 
 def test_production_takes_its_secret_from_a_file(tmp_path):
