@@ -38,6 +38,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # "/data/<path>" resolve to files below this folder.
 DATA_ROOT = env_path("DATA_ROOT", VAR_DIR / "data")
 
+# The maps' background: XYZ raster tiles and their attribution (OpenStreetMap by default). Set
+# BASEMAP_TILES empty for none; vendored country outlines are drawn either way, so footprints
+# keep their context when the tile server cannot be reached.
+BASEMAP_TILES = env_str("BASEMAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+BASEMAP_ATTRIBUTION = env_str("BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "catalog_portal.web.context.portal",
             ],
         },
     },

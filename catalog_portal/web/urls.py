@@ -5,5 +5,10 @@ from catalog_portal.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", views.catalog, name="catalog"),
+    path(
+        "collections/<str:collection_id>/items/<str:item_id>/",
+        views.item_page,
+        name="item",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

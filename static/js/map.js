@@ -1,0 +1,87 @@
+// The portal's maps: MapLibre GL (vendored) over the configured raster basemap, with country
+// outlines from the vendored Natural Earth data drawn on top, so that footprints keep their
+// context when the basemap's tile server cannot be reached (offline, firewalled).
+/* global maplibregl, topojson */
+
+export function createMap(container) {
+  const { basemapTiles, basemapAttribution, outlines } = container.dataset;
+  const sources = {};
+  const layers = [{ id: "background", type: "background", paint: { "background-color": "#e9eef2" } }];
+  if (basemapTiles) {
+    sources.basemap = {
+      type: "raster", tiles: [basemapTiles], tileSize: 256, maxzoom: 19,
+      attribution: basemapAttribution,
+    };
+    layers.push({ id: "basemap", type: "raster", source: "basemap" });
+  }
+  const map = new maplibregl.Map({
+    container,
+    style: { version: 8, sources, layers },
+    center: [13.3, 47.6],
+    zoom: 6,
+    attributionControl: { compact: true },
+    cooperativeGestures: false,
+  });
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  map.on("load", async () => {
+    const response = await fetch(outlines);
+    const world = await response.json();
+    map.addSource("countries", {
+      type: "geojson",
+      data: topojson.mesh(world, world.objects.countries),
+      attribution: "Natural Earth",
+    });
+    map.addLayer({
+      id: "countries", type: "line", source: "countries",
+      paint: { "line-color": "#6b7b88", "line-width": 0.8 },
+    });
+  });
+  return map;
+}
+
+// The [west, south, east, north] bounds of a GeoJSON geometry.
+export function geometryBounds(geometry) {
+  let west = 180, south = 90, east = -180, north = -90;
+  const visit = (coordinates) => {
+    if (typeof coordinates[0] === "number") {
+      west = Math.min(west, coordinates[0]); east = Math.max(east, coordinates[0]);
+      south = Math.min(south, coordinates[1]); north = Math.max(north, coordinates[1]);
+    } else {
+      coordinates.forEach(visit);
+    }
+  };
+  visit(geometry.coordinates);
+  return [west, south, east, north];
+}
+
+// Footprint outline and a faint fill for GeoJSON `data` in the source `id`.
+export function addFootprints(map, id, data, { beforeId } = {}) {
+  map.addSource(id, { type: "geojson", data, promoteId: "id" });
+  map.addLayer({
+    id: `${id}-fill`, type: "fill", source: id,
+    paint: {
+      "fill-color": "#0b6e99",
+      "fill-opacity": ["case", ["boolean", ["feature-state", "highlight"], false], 0.35, 0.08],
+    },
+  }, beforeId);
+  map.addLayer({
+    id: `${id}-line`, type: "line", source: id,
+    paint: {
+      "line-color": ["case", ["boolean", ["feature-state", "highlight"], false], "#f0a000", "#0b6e99"],
+      "line-width": ["case", ["boolean", ["feature-state", "highlight"], false], 3, 1.5],
+    },
+  }, beforeId);
+}
+
+// A raster layer from a TiTiler tilejson URL (tile URLs come from the tilejson, never built here).
+export async function addTileLayer(map, id, tilejsonUrl) {
+  const response = await fetch(tilejsonUrl, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`tilejson ${response.status}`);
+  const tilejson = await response.json();
+  map.addSource(id, {
+    type: "raster", tiles: tilejson.tiles, tileSize: 256,
+    bounds: tilejson.bounds, minzoom: tilejson.minzoom, maxzoom: tilejson.maxzoom,
+  });
+  map.addLayer({ id, type: "raster", source: id }, map.getLayer("countries") ? "countries" : undefined);
+  return tilejson;
+}
