@@ -25,5 +25,8 @@ for entry in "${PACKAGES[@]}"; do
     cp "$work/x/package/$file" "$folder/$(basename "$file")"
   done
   rm -rf "$work/x" "$tarball"
+  # The source maps are not vendored; a dangling sourceMappingURL would make collectstatic's
+  # manifest storage fail, so the comment goes.
+  sed -i '/^\/[/*]# sourceMappingURL=/d' "$folder"/*.js "$folder"/*.css 2>/dev/null || true
   echo "vendored $spec into static/vendor/$folder"
 done
