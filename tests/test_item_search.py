@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import shapely
 
-from catalog_portal.catalog.search import InvalidParameter, ItemSearch, item_search
+from catalog_portal.catalog.search import InvalidParameter, ItemSearch, item_count, item_search
 from catalog_portal.catalog.search.cql2_filter import filter_parse
 from catalog_portal.catalog.search.params import (
     parse_bbox,
@@ -313,3 +313,22 @@ def test_interval_items_match_by_overlap_and_instants_by_datetime(catalogue, mak
     assert ids(search(anonymous, datetime=first_day)) == ["item-02", "item-01", "item-00", "season"]
     before = parse_interval("../2021-07-31T23:59:59Z")
     assert ids(search(anonymous, datetime=before)) == []
+
+
+def test_item_count_counts_matches_up_to_a_cap(catalogue, anonymous):
+    dated = ItemSearch(datetime=(dt.datetime(2021, 9, 1, tzinfo=dt.UTC), None))
+    assert item_count(user=anonymous, search=dated, cap=100) == (12, True)
+    assert item_count(user=anonymous, search=dated, cap=5) == (5, False)
+
+
+def test_item_count_of_whole_collections_is_the_stored_count(
+    catalogue, anonymous, django_assert_max_num_queries
+):
+    from catalog_portal.catalog.ingest import collection_stats_refresh
+
+    collection_stats_refresh(collection=catalogue)
+    with django_assert_max_num_queries(1):
+        assert item_count(user=anonymous, search=ItemSearch(collections=("public-s2",)), cap=5) == (
+            12,
+            True,
+        )

@@ -2,6 +2,13 @@
 
 from catalog_portal.catalog.search.build import search_from_params
 from catalog_portal.catalog.search.errors import InvalidParameter
-from catalog_portal.catalog.search.items import ItemPage, ItemSearch, item_search
+from catalog_portal.catalog.search.items import ItemPage, ItemSearch, item_count, item_search
 
-__all__ = ["InvalidParameter", "ItemPage", "ItemSearch", "item_search", "search_from_params"]
+__all__ = [
+    "InvalidParameter",
+    "ItemPage",
+    "ItemSearch",
+    "item_count",
+    "item_search",
+    "search_from_params",
+]

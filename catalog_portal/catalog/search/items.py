@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from shapely.geometry.base import BaseGeometry
 
 from catalog_portal.catalog.access import User, visible_collections, visible_items
@@ -74,8 +74,11 @@ def overlapping(start: dt.datetime | None, end: dt.datetime | None, *, intervals
     return instants | intervals_q
 
 
-def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> ItemPage:
-    """The page of items ``user`` may see that match ``search``, after/before ``token``."""
+def matching_items(
+    *, user: User, search: ItemSearch
+) -> tuple[QuerySet[Item], dict[int, Collection]]:
+    """The items ``user`` may see that match ``search`` (unordered), and the visible
+    collections by primary key."""
     # Only what pages need of collections: their documents can be large.
     scope = visible_collections(user).only("pk", "stac_id", "item_count", "has_interval_items")
     known = {c.pk: c for c in scope}
@@ -100,8 +103,25 @@ def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> 
         condition &= overlapping(*search.datetime, intervals=intervals)
     if search.filter is not None:
         condition &= filter_condition(search.filter, collections=set(by_id))
-    items = items.filter(condition)
+    return items.filter(condition), known
 
+
+def item_count(*, user: User, search: ItemSearch, cap: int) -> tuple[int, bool]:
+    """How many items match ``search``, counting no further than ``cap``: (count, exact).
+
+    A capped count reads at most ``cap`` + 1 index entries, so it stays cheap at a million
+    items where a full count of a broad search would not.
+    """
+    items, known = matching_items(user=user, search=search)
+    if search.is_collections_only:
+        return whole_collections_count(search, known), True
+    counted = items.order_by()[: cap + 1].count()
+    return min(counted, cap), counted <= cap
+
+
+def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> ItemPage:
+    """The page of items ``user`` may see that match ``search``, after/before ``token``."""
+    items, known = matching_items(user=user, search=search)
     keys = keyset.sort_keys(search.sortby)
     boundary = keyset.Token.decode(token, keys) if token else None
     page_query = items
@@ -131,7 +151,13 @@ def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> 
         page.next_token = token_at(rows[-1], forward=True) if has_next else None
         page.prev_token = token_at(rows[0], forward=False) if has_prev else None
     if search.is_collections_only:
-        # Whole collections are counted at ingest, so their total costs nothing here.
-        chosen = [by_id[c] for c in search.collections] if search.collections else known.values()
-        page.number_matched = sum(c.item_count for c in chosen)
+        page.number_matched = whole_collections_count(search, known)
     return page
+
+
+def whole_collections_count(search: ItemSearch, known: dict[int, Collection]) -> int:
+    """The items of the collections a collections-only search selects: counted at ingest, so
+    their total costs nothing here."""
+    if not search.collections:
+        return sum(c.item_count for c in known.values())
+    return sum(c.item_count for c in known.values() if c.stac_id in search.collections)
