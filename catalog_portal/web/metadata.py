@@ -94,6 +94,26 @@ def metadata_groups(properties: dict[str, Any]) -> list[Group]:
     ]
 
 
+def summary_rows(summaries: dict[str, Any]) -> list[Row]:
+    """A collection's summaries as rows: value lists joined, ranges as "min – max"."""
+    rows = []
+    for key in sorted(summaries):
+        if key in HIDDEN:
+            continue
+        spec, value = field_spec(key), summaries[key]
+        if isinstance(value, dict) and {"minimum", "maximum"} <= set(value):
+            low, high = value_html(value["minimum"], spec), value_html(value["maximum"], spec)
+            shown = format_html("{} – {}", low, high)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            shown = value_html(value, spec)
+        elif isinstance(value, list):
+            shown = format_html_join(", ", "{}", ((value_html(v, spec),) for v in value))
+        else:
+            shown = value_html(value, spec)
+        rows.append(Row(key=key, label=spec.get("label") or humanize(key), value=shown))
+    return rows
+
+
 def value_html(value: Any, spec: dict[str, Any]) -> SafeString:
     """``value`` as HTML, by the field's format and unit (escaped; links only where known)."""
     fmt, unit = spec.get("format"), spec.get("unit")
