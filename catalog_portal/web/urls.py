@@ -5,6 +5,8 @@ from catalog_portal.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", views.catalog, name="catalog"),
+    path("explore/", views.explore, name="explore"),
+    path("collections/<str:collection_id>/", views.collection_page, name="collection"),
     path(
         "collections/<str:collection_id>/items/<str:item_id>/",
         views.item_page,

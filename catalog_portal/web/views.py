@@ -10,8 +10,11 @@ from django.views.decorators.http import require_GET
 
 from catalog_portal.api.documents import Urls
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX
-from catalog_portal.catalog.selectors import catalog_overview, visible_item
-from catalog_portal.web.metadata import file_size, metadata_groups
+from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
+from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
+from catalog_portal.web.explore import explore_state
+from catalog_portal.web.markdown import markdown_html
+from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
 
 
 @require_GET
@@ -26,6 +29,82 @@ def catalog(request: HttpRequest) -> HttpResponse:
     """The data catalogue: every collection the visitor may see, by category (GET /catalog/)."""
     overview = catalog_overview(user=request.user)
     return render(request, "web/catalog.html", {"overview": overview})
+
+
+# The explore page counts matches up to this many; beyond, it says "more than".
+EXPLORE_COUNT_CAP = 10_000
+
+
+@require_GET
+def explore(request: HttpRequest) -> HttpResponse:
+    """Items over a map, filtered by dataset, dates, area and properties (GET /explore/)."""
+    collections = catalog_overview(user=request.user).collections
+    chosen = next((c for c in collections if c.stac_id == request.GET.get("collection")), None)
+    context = {"collections": collections, "chosen": chosen, "cap": EXPLORE_COUNT_CAP}
+    try:
+        if request.GET.get("collection") and chosen is None:
+            raise InvalidParameter("collection", "no such collection")
+        state = explore_state(request.GET, queryables=chosen.queryables if chosen else {})
+        search = state.search()
+        page = item_search(user=request.user, search=search, token=state.token or None)
+        count, exact = item_count(user=request.user, search=search, cap=EXPLORE_COUNT_CAP)
+    except InvalidParameter as error:
+        context["error"] = str(error)
+        return render(request, "web/explore.html", context, status=400)
+    stac_ids = {pk: c.stac_id for pk, c in page.collections.items()}
+    features = [
+        {
+            "type": "Feature",
+            "id": index,
+            "geometry": item.geometry,
+            "properties": {
+                "id": item.stac_id,
+                "collection": stac_ids[item.collection_id],
+                "datetime": item.datetime.isoformat(),
+            },
+        }
+        for index, item in enumerate(page.items)
+    ]
+    context.update(
+        state=state,
+        page=page,
+        rows=[(index, item, stac_ids[item.collection_id]) for index, item in enumerate(page.items)],
+        count=count,
+        exact=exact,
+        features={"type": "FeatureCollection", "features": features},
+        next_query=state.query(token=page.next_token) if page.next_token else "",
+        prev_query=state.query(token=page.prev_token) if page.prev_token else "",
+    )
+    return render(request, "web/explore.html", context)
+
+
+@require_GET
+def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """A collection: description, extents, provenance, summaries (GET /collections/<c>/)."""
+    collection = visible_collection(user=request.user, stac_id=collection_id)
+    if collection is None:
+        raise Http404("No such collection")
+    stac = collection.stac
+    extent = stac.get("extent") or {}
+    bbox = ((extent.get("spatial") or {}).get("bbox") or [None])[0]
+    interval = ((extent.get("temporal") or {}).get("interval") or [[None, None]])[0]
+    return render(
+        request,
+        "web/collection.html",
+        {
+            "collection": collection,
+            "description": markdown_html(collection.description),
+            "bbox": bbox,
+            "interval": [timestamp_utc(t) if t else None for t in interval],
+            "license": stac.get("license", ""),
+            "providers": stac.get("providers") or [],
+            "summaries": summary_rows(stac.get("summaries") or {}),
+            "item_assets": [
+                {"key": key, **asset} for key, asset in (stac.get("item_assets") or {}).items()
+            ],
+            "stac_url": Urls(request).api(f"collections/{collection.stac_id}"),
+        },
+    )
 
 
 @require_GET

@@ -1,5 +1,5 @@
 // The item page: the footprint (and, where the tiler serves the item, its raster) on the map.
-import { addFootprints, addTileLayer, createMap, geometryBounds } from "./map.js";
+import { addFootprints, onStyleReady, addTileLayer, createMap, geometryBounds } from "./map.js";
 import { setUpCopyButtons, setUpTabs } from "./ui.js";
 
 setUpTabs();
@@ -9,7 +9,7 @@ const container = document.getElementById("map");
 const geometry = JSON.parse(document.getElementById("item-geometry").textContent);
 const map = createMap(container);
 window.portalMap = map;  // for the browser tests
-map.on("load", async () => {
+onStyleReady(map, async () => {
   if (!geometry) return;
   map.fitBounds(geometryBounds(geometry), { padding: 40, duration: 0 });
   addFootprints(map, "footprint", { type: "Feature", geometry, properties: {} });

@@ -23,7 +23,7 @@ export function createMap(container) {
     cooperativeGestures: false,
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  map.on("load", async () => {
+  onStyleReady(map, async () => {
     const response = await fetch(outlines);
     const world = await response.json();
     map.addSource("countries", {
@@ -37,6 +37,14 @@ export function createMap(container) {
     });
   });
   return map;
+}
+
+// Run `callback` once the map's style is ready for sources and layers. Not MapLibre's "load",
+// which also waits for the basemap's tiles: when their server is unreachable it may come late
+// or never, and the portal's own layers must not wait for it.
+export function onStyleReady(map, callback) {
+  if (map.isStyleLoaded()) callback();
+  else map.once("style.load", callback);
 }
 
 // The [west, south, east, north] bounds of a GeoJSON geometry.

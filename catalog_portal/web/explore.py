@@ -1,0 +1,197 @@
+"""The explore page's state: what a visitor filtered by, read from and written to the URL.
+
+Every filter lives in the query string, so reload, back/forward and a shared link restore the
+same search. The state becomes an ItemSearch for the search layer, with the property filters
+as a CQL2-JSON filter — the same filter the STAC API and the code snippets take.
+
+Query string: ``collection``, ``start`` and ``end`` (dates, UTC), ``bbox`` (west,south,east,north),
+and one parameter per property filter: ``p.<name>`` for a boolean or an enum value,
+``p.<name>.min`` / ``p.<name>.max`` for a number's range. ``token`` pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+from catalog_portal.catalog.search import ItemSearch, search_from_params
+from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.web.metadata import field_spec
+
+PAGE_SIZE = 20
+PREFIX = "p."
+
+
+@dataclass(frozen=True)
+class PropertyFilter:
+    """One control of the sidebar, generated from a queryable's JSON Schema."""
+
+    name: str
+    label: str
+    kind: str  # "boolean", "range" or "choice"
+    schema: dict[str, Any]
+    value: str = ""  # boolean and choice: the chosen value
+    low: str = ""  # range: bounds as typed
+    high: str = ""
+    unit: str = ""
+
+    @property
+    def param(self) -> str:
+        return PREFIX + self.name
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.value or self.low or self.high)
+
+
+@dataclass
+class ExploreState:
+    """A parsed explore URL."""
+
+    collection: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    filters: list[PropertyFilter] = field(default_factory=list)
+    token: str = ""
+
+    @property
+    def property_filters_set(self) -> int:
+        return sum(control.is_set for control in self.filters)
+
+    @property
+    def has_property_filters(self) -> bool:
+        return self.property_filters_set > 0
+
+    def query(self, **changes: str) -> str:
+        """This state as a query string, with ``changes`` applied (empty values dropped)."""
+        params: dict[str, str] = {
+            "collection": self.collection,
+            "start": self.start.isoformat() if self.start else "",
+            "end": self.end.isoformat() if self.end else "",
+            "bbox": ",".join(f"{v:g}" for v in self.bbox) if self.bbox else "",
+        }
+        for control in self.filters:
+            if control.kind == "range":
+                params[control.param + ".min"] = control.low
+                params[control.param + ".max"] = control.high
+            else:
+                params[control.param] = control.value
+        params.update(changes)
+        return urlencode({key: value for key, value in params.items() if value})
+
+    def cql2(self) -> dict[str, Any] | None:
+        """The property filters as CQL2-JSON (``and`` of the set ones), or None."""
+        conditions = []
+        for control in self.filters:
+            prop = {"property": control.name}
+            if control.kind == "boolean" and control.value:
+                conditions.append({"op": "=", "args": [prop, control.value == "true"]})
+            elif control.kind == "choice" and control.value:
+                value = _typed(control.value, control.schema, control.param)
+                conditions.append({"op": "=", "args": [prop, value]})
+            elif control.kind == "range":
+                if control.low:
+                    low = _typed(control.low, control.schema, control.param + ".min")
+                    conditions.append({"op": ">=", "args": [prop, low]})
+                if control.high:
+                    high = _typed(control.high, control.schema, control.param + ".max")
+                    conditions.append({"op": "<=", "args": [prop, high]})
+        if not conditions:
+            return None
+        return conditions[0] if len(conditions) == 1 else {"op": "and", "args": conditions}
+
+    def search(self, *, limit: int | None = None) -> ItemSearch:
+        """The search this state asks for (raises InvalidParameter naming a bad value)."""
+        if self.start and self.end and self.start > self.end:
+            raise InvalidParameter("start", "the start date is after the end date")
+        interval = None
+        if self.start or self.end:
+            first = f"{self.start.isoformat()}T00:00:00Z" if self.start else ".."
+            last = f"{self.end.isoformat()}T23:59:59Z" if self.end else ".."
+            interval = f"{first}/{last}"
+        return search_from_params(
+            collections=[self.collection] if self.collection else None,
+            bbox=list(self.bbox) if self.bbox else None,
+            datetime=interval,
+            filter=self.cql2(),
+            filter_lang="cql2-json",
+            limit=limit or PAGE_SIZE,
+        )
+
+
+def explore_state(query: QueryDict, *, queryables: dict[str, dict[str, Any]]) -> ExploreState:
+    """Read the state from a query string; ``queryables`` (the chosen collection's) decide
+    which property filters exist. Raises InvalidParameter naming the bad parameter."""
+    state = ExploreState(
+        collection=query.get("collection", "").strip(),
+        start=_date(query.get("start", ""), "start"),
+        end=_date(query.get("end", ""), "end"),
+        bbox=_bbox(query.get("bbox", "")),
+        token=query.get("token", ""),
+    )
+    for name, schema in sorted(queryables.items(), key=lambda entry: _label(entry[0]).lower()):
+        control = _control(name, schema, query)
+        if control is not None:
+            state.filters.append(control)
+    return state
+
+
+def _control(name: str, schema: dict[str, Any], query: QueryDict) -> PropertyFilter | None:
+    label, unit = _label(name), field_spec(name).get("unit", "")
+    param = PREFIX + name
+    kind = schema.get("type")
+    if kind == "boolean":
+        value = query.get(param, "")
+        if value not in ("", "true", "false"):
+            raise InvalidParameter(param, "is true or false")
+        return PropertyFilter(name, label, "boolean", schema, value=value)
+    if kind in ("number", "integer"):
+        if schema.get("minimum") == schema.get("maximum") is not None:
+            return None  # one value for every item: nothing to filter by
+        low, high = query.get(param + ".min", ""), query.get(param + ".max", "")
+        return PropertyFilter(name, label, "range", schema, low=low, high=high, unit=unit)
+    if kind == "string" and len(schema.get("enum") or []) > 1:
+        value = query.get(param, "")
+        if value and value not in schema["enum"]:
+            raise InvalidParameter(param, f"{value!r} is not one of {schema['enum']}")
+        return PropertyFilter(name, label, "choice", schema, value=value)
+    return None
+
+
+def _label(name: str) -> str:
+    return field_spec(name).get("label") or name
+
+
+def _typed(text: str, schema: dict[str, Any], param: str) -> Any:
+    """A filter value typed like its queryable (numbers compare as numbers)."""
+    if schema.get("type") in ("number", "integer"):
+        try:
+            number = float(text)
+        except ValueError:
+            raise InvalidParameter(param, f"{text!r} is not a number") from None
+        return int(number) if schema["type"] == "integer" and number.is_integer() else number
+    return text
+
+
+def _date(text: str, param: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidParameter(param, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _bbox(text: str) -> tuple[float, float, float, float] | None:
+    if not text:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InvalidParameter("bbox", "is west,south,east,north in degrees") from None
+    return west, south, east, north

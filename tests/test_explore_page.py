@@ -1,0 +1,110 @@
+"""The explore page: filters from the URL, the matching items and their count, and a clear
+400 for filters that cannot be searched."""
+
+import pytest
+from django.http import QueryDict
+
+from catalog_portal.catalog.ingest import collection_stats_refresh
+from catalog_portal.web.explore import explore_state
+
+
+@pytest.fixture
+def orthos(make_collection, make_item, granted_group):
+    collection = make_collection("orthos")
+    for n in range(12):
+        make_item(
+            collection,
+            f"tile-{n:02d}",
+            datetime=f"2021-09-{1 + n:02d}T10:00:00Z",
+            wolken=n % 3 == 0,
+            max_gsd=10 + n,
+        )
+    collection_stats_refresh(collection=collection)
+    secret = make_collection("secret", visibility="restricted", groups=(granted_group,))
+    make_item(secret, "secret-item")
+    return collection
+
+
+def page(client, query: str, status: int = 200) -> str:
+    response = client.get(f"/explore/?{query}")
+    assert response.status_code == status, response.content.decode()[:500]
+    return response.content.decode()
+
+
+def test_explore_lists_the_collections_items_newest_first(client, orthos):
+    html = page(client, "collection=orthos")
+    assert "Showing 12 items that matched your filter" in html
+    assert html.index("tile-11") < html.index("tile-10")
+    assert 'href="/collections/orthos/items/tile-11/"' in html
+
+
+def test_dates_and_a_boolean_property_narrow_the_results(client, orthos):
+    html = page(client, "collection=orthos&start=2021-09-01&end=2021-09-06&p.wolken=true")
+    assert "Showing 2 items that matched your filter" in html  # tile-00 and tile-03
+    assert "tile-03" in html and "tile-00" in html and "tile-06" not in html
+
+
+def test_a_numeric_range_narrows_the_results(client, orthos):
+    html = page(client, "collection=orthos&p.max_gsd.max=15")
+    assert "Showing 6 items that matched your filter" in html
+
+
+def test_the_form_shows_the_state_of_the_url(client, orthos):
+    html = page(client, "collection=orthos&start=2021-09-01&p.wolken=false&p.max_gsd.min=12")
+    assert '<option value="orthos" selected>' in html
+    assert 'name="start" value="2021-09-01"' in html
+    assert '<option value="false" selected>' in html
+    assert 'name="p.max_gsd.min" value="12"' in html
+
+
+def test_pages_link_with_the_whole_state_and_a_token(client, orthos, monkeypatch):
+    monkeypatch.setattr("catalog_portal.web.explore.PAGE_SIZE", 5)
+    html = page(client, "collection=orthos&p.wolken=false")
+    assert 'rel="next" href="?collection=orthos&amp;p.wolken=false&amp;token=' in html
+    next_href = html.split('rel="next" href="?')[1].split('"')[0].replace("&amp;", "&")
+    second = page(client, next_href)
+    assert 'rel="prev"' in second
+    assert "Showing 8 items that matched your filter" in second
+
+
+def test_property_filters_become_cql2_json(orthos):
+    state = explore_state(
+        QueryDict("p.wolken=true&p.max_gsd.min=11&p.max_gsd.max=14.5"),
+        queryables=orthos.queryables,
+    )
+    assert state.cql2() == {
+        "op": "and",
+        "args": [
+            {"op": ">=", "args": [{"property": "max_gsd"}, 11]},
+            {"op": "<=", "args": [{"property": "max_gsd"}, 14.5]},
+            {"op": "=", "args": [{"property": "wolken"}, True]},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("collection=nope", "collection: no such collection"),
+        ("collection=secret", "collection: no such collection"),
+        ("start=yesterday", "start: &#x27;yesterday&#x27; is not a date"),
+        ("start=2021-09-10&end=2021-09-01", "start: the start date is after the end date"),
+        ("bbox=1,2,3", "bbox: is west,south,east,north"),
+        ("collection=orthos&p.wolken=maybe", "p.wolken: is true or false"),
+        ("collection=orthos&p.max_gsd.max=lots", "p.max_gsd.max: &#x27;lots&#x27; is not a number"),
+    ],
+)
+def test_bad_filters_are_answered_400_with_the_reason(client, orthos, query, message):
+    html = page(client, query, status=400)
+    assert 'role="alert"' in html and message in html
+
+
+def test_restricted_items_are_listed_only_for_granted_users(client, orthos, bob):
+    assert "secret-item" not in page(client, "")
+    client.force_login(bob)
+    assert "secret-item" in page(client, "collection=secret")
+
+
+def test_explore_makes_a_constant_number_of_queries(client, orthos, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        page(client, "collection=orthos&start=2021-09-01&p.wolken=false&p.max_gsd.max=19")
