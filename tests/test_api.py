@@ -142,10 +142,7 @@ def test_search_get_takes_every_parameter(client, catalogue):
     document = response.json()
     assert response["Content-Type"] == "application/geo+json"
     assert [f["id"] for f in document["features"]] == ["item-2", "item-3"]
-    assert document["features"][0]["properties"] == {
-        "datetime": "2021-09-03T10:00:00Z",
-        "eo:cloud_cover": 20.0,
-    }
+    assert document["features"][0]["properties"] == {"eo:cloud_cover": 20.0}
     assert "numberMatched" not in document  # a filtered count is not free
 
 
@@ -179,6 +176,57 @@ def test_fields_exclude_only_drops_those(client, catalogue):
     feature = document["features"][0]
     assert "assets" not in feature and "eo:cloud_cover" not in feature["properties"]
     assert feature["properties"]["platform"] == "sentinel-2b"
+
+
+def only_item(document):
+    (feature,) = document["features"]
+    return feature
+
+
+IDENTITY = {"type", "stac_version", "id", "collection"}
+
+
+@pytest.mark.parametrize("fields", [{}, {"include": None, "exclude": None}, {"include": []}])
+def test_fields_without_include_or_exclude_give_the_default_fields(client, catalogue, fields):
+    feature = only_item(post(client, "/search", {"ids": ["item-1"], "fields": fields}).json())
+    assert set(feature) == IDENTITY | {"geometry", "bbox", "links", "assets", "properties"}
+    assert feature["properties"] == {"datetime": "2021-09-02T10:00:00Z"}
+    assert get(client, "/search", ids="item-1", fields="").json()["features"] == [feature]
+
+
+def test_fields_include_alone_gives_those_fields_and_what_identifies_the_item(client, catalogue):
+    by_get = only_item(get(client, "/search", ids="item-1", fields="+bbox,assets").json())
+    by_post = only_item(
+        post(
+            client, "/search", {"ids": ["item-1"], "fields": {"include": ["bbox", "assets"]}}
+        ).json()
+    )
+    assert set(by_get) == set(by_post) == IDENTITY | {"bbox", "assets"}
+
+
+def test_fields_exclude_with_empty_include_drops_from_the_default_fields(client, catalogue):
+    body = {"ids": ["item-1"], "fields": {"include": [], "exclude": ["geometry"]}}
+    feature = only_item(post(client, "/search", body).json())
+    assert set(feature) == IDENTITY | {"bbox", "links", "assets", "properties"}
+    assert feature["properties"] == {"datetime": "2021-09-02T10:00:00Z"}
+
+
+def test_fields_an_excluded_key_keeps_its_included_sub_key(client, catalogue):
+    fields = "-properties,+properties.eo:cloud_cover"
+    feature = only_item(get(client, "/search", ids="item-1", fields=fields).json())
+    assert set(feature) == IDENTITY | {"properties"}
+    assert feature["properties"] == {"eo:cloud_cover": 10.0}
+
+
+def test_fields_a_field_both_included_and_excluded_is_included(client, catalogue):
+    feature = only_item(get(client, "/search", ids="item-1", fields="+geometry,-geometry").json())
+    assert set(feature) == IDENTITY | {"geometry"}
+
+
+def test_fields_null_in_a_search_body_is_refused(client, catalogue):
+    response = post(client, "/search", {"fields": None})
+    assert response.status_code == 400
+    assert response.json()["description"].startswith("fields:")
 
 
 @pytest.mark.parametrize(
