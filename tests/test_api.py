@@ -229,6 +229,11 @@ def test_fields_null_in_a_search_body_is_refused(client, catalogue):
     assert response.json()["description"].startswith("fields:")
 
 
+def test_search_body_takes_one_collection_as_a_string(client, catalogue):
+    document = post(client, "/search", {"collections": "public-s2", "limit": 100}).json()
+    assert len(document["features"]) == 7
+
+
 @pytest.mark.parametrize(
     ("params", "named"),
     [
@@ -261,7 +266,7 @@ def test_bad_search_parameters_are_400_naming_the_parameter(client, catalogue, p
     [
         {"bbox": "not a list"},
         {"limit": "many"},
-        {"collections": "public-s2"},
+        {"collections": [1, 2]},
         {"filter": {"op": "nonsense"}},
         {
             "intersects": {

@@ -42,7 +42,8 @@ class SearchQuery(Schema):
 class SearchBody(Schema):
     """The JSON body of POST /search."""
 
-    collections: list[str] | None = None
+    # One collection id as a bare string is taken too (stac-api-validator sends that).
+    collections: list[str] | str | None = None
     ids: list[str] | None = None
     bbox: list[float] | None = None
     intersects: dict[str, Any] | None = None
