@@ -61,6 +61,15 @@ def test_conformance(client, db):
     assert get(client, "/conformance").json() == {"conformsTo": CONFORMS_TO}
 
 
+def test_conformance_claims_temporal_functions_only_when_all_are_implemented(client, catalogue):
+    meets = "T_MEETS(datetime, INTERVAL('2021-09-01T00:00:00Z', '2021-09-02T10:00:00Z'))"
+    intersects = "T_INTERSECTS(datetime, INTERVAL('2021-09-01T00:00:00Z', '2021-09-02T10:00:00Z'))"
+    assert get(client, "/search", filter=intersects).status_code == 200
+    assert get(client, "/search", filter=meets).status_code == 400
+    classes = get(client, "/conformance").json()["conformsTo"]
+    assert "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions" not in classes
+
+
 def test_collections_list_only_what_the_caller_may_see(client, catalogue, bob):
     ids = [c["id"] for c in get(client, "/collections").json()["collections"]]
     assert ids == ["public-s2"]
