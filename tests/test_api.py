@@ -70,6 +70,24 @@ def test_conformance_claims_temporal_functions_only_when_all_are_implemented(cli
     assert "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions" not in classes
 
 
+def test_a_collections_items_are_sorted_and_reduced_as_conformance_says(client, catalogue):
+    classes = get(client, "/conformance").json()["conformsTo"]
+    assert {
+        "https://api.stacspec.org/v1.0.0/ogcapi-features#sort",
+        "https://api.stacspec.org/v1.0.0/ogcapi-features#fields",
+    } <= set(classes)
+    document = get(
+        client,
+        "/collections/public-s2/items",
+        sortby="-properties.eo:cloud_cover",
+        fields="properties.eo:cloud_cover",
+        limit=2,
+    ).json()
+    assert [f["id"] for f in document["features"]] == ["item-6", "item-5"]
+    assert document["features"][0]["properties"] == {"eo:cloud_cover": 60.0}
+    assert "assets" not in document["features"][0]
+
+
 def test_collections_list_only_what_the_caller_may_see(client, catalogue, bob):
     ids = [c["id"] for c in get(client, "/collections").json()["collections"]]
     assert ids == ["public-s2"]

@@ -13,6 +13,8 @@ CONFORMS_TO = [
     f"{STAC}/item-search#sort",
     f"{STAC}/item-search#fields",
     f"{STAC}/item-search#filter",
+    f"{STAC}/ogcapi-features#sort",
+    f"{STAC}/ogcapi-features#fields",
     f"{STAC}/ogcapi-features#filter",
     f"{OGC_FEATURES}/core",
     f"{OGC_FEATURES}/oas30",
