@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from catalog_portal.api.conformance import CONFORMS_TO
 from catalog_portal.api.documents import GEOJSON, JSON, Urls, collection_document, item_document
@@ -41,17 +42,26 @@ class SearchQuery(Schema):
 class SearchBody(Schema):
     """The JSON body of POST /search."""
 
-    collections: list[str] | None = None
+    # One collection id as a bare string is taken too (stac-api-validator sends that).
+    collections: list[str] | str | None = None
     ids: list[str] | None = None
     bbox: list[float] | None = None
     intersects: dict[str, Any] | None = None
     datetime: str | None = None
     limit: int | None = None
     sortby: list[dict[str, Any]] | None = None
-    fields: dict[str, list[str]] | None = None
+    fields: dict[str, list[str] | None] | None = None
     filter: dict[str, Any] | str | None = None
     filter_lang: str | None = Field(None, alias="filter-lang")
     token: str | None = None
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def fields_is_an_object(cls, value: Any) -> Any:
+        # Leaving `fields` out asks for whole items; `"fields": null` asks for nothing valid.
+        if value is None:
+            raise ValueError("must be an object with include and/or exclude")
+        return value
 
 
 def _json(document: dict[str, Any], content_type: str = JSON) -> JsonResponse:
