@@ -16,6 +16,9 @@ from catalog_portal.catalog.assets import data_href
 from catalog_portal.catalog.demo.cogs import cog_write
 
 STAC_VERSION = "1.0.0"
+# Collections are STAC 1.1, where item_assets is a core field (in 1.0 it needs the item-assets
+# extension, whose schema no package ships, so offline validators could not check it).
+COLLECTION_STAC_VERSION = "1.1.0"
 COG_TYPE = "image/tiff; application=geotiff; profile=cloud-optimized"
 EXT = {
     "eo": "https://stac-extensions.github.io/eo/v1.1.0/schema.json",
@@ -25,8 +28,7 @@ EXT = {
     "sat": "https://stac-extensions.github.io/sat/v1.0.0/schema.json",
     "sar": "https://stac-extensions.github.io/sar/v1.0.0/schema.json",
     "mgrs": "https://stac-extensions.github.io/mgrs/v1.0.0/schema.json",
-    "render": "https://stac-extensions.github.io/render/v1.0.0/schema.json",
-    "item_assets": "https://stac-extensions.github.io/item-assets/v1.0.0/schema.json",
+    "render": "https://stac-extensions.github.io/render/v2.0.0/schema.json",
 }
 
 
@@ -160,8 +162,8 @@ def collection_document(
     """A STAC Collection whose extent is computed from its items."""
     return {
         "type": "Collection",
-        "stac_version": STAC_VERSION,
-        "stac_extensions": sorted({EXT["item_assets"], EXT["render"], *extensions}),
+        "stac_version": COLLECTION_STAC_VERSION,
+        "stac_extensions": sorted({EXT["render"], *extensions}),
         "id": stac_id,
         "title": title,
         "description": description,
