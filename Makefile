@@ -12,7 +12,7 @@ PIP := $(VENV)/bin/pip
 # PostgreSQL run of the test suite; `make test` runs SQLite first, then this.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/catalog_portal
 
-.PHONY: run test test-sqlite test-postgres venv lint bench-clean clean
+.PHONY: run test test-sqlite test-postgres venv lint messages bench-clean clean
 
 $(VENV)/.run-deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ test-postgres: $(VENV)/.test-deps
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## Refresh the German translation: collect texts, fill them from locale/translate_de.py, compile.
+messages: $(VENV)/.test-deps
+	$(PY) manage.py makemessages -l de --no-obsolete --ignore=".venv/*" --ignore="static/*" --ignore="var/*" --ignore="tests/*"
+	$(PY) locale/translate_de.py
+	$(PY) manage.py compilemessages -l de
 
 clean:
 	rm -rf $(VENV) var tests/artifacts

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/openapi.json", openapi_document, name="stac-openapi"),
     path("api/v1/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("catalog_portal.web.urls")),
 ]

@@ -84,3 +84,21 @@ def test_healthz_reports_the_database(client, db):
 
 def test_pages_refuse_other_methods(client, db):
     assert client.post("/catalog/").status_code == 405
+
+
+def test_catalogue_search_matches_titles_descriptions_and_keywords(client, catalogue, bob):
+    client.force_login(bob)
+    assert "Sentinel-2 L2A test tiles" in client.get("/catalog/?q=austria").content.decode()
+    page = client.get("/catalog/?q=nothing+like+this").content.decode()
+    assert "No collection matches your search." in page
+
+
+def test_catalogue_tabs_show_featured_and_each_category(client, catalogue, bob):
+    client.force_login(bob)
+    page = client.get("/catalog/?tab=orthofotos").content.decode()
+    assert 'aria-current="page">Orthofotos' in page
+    assert 'href="/collections/restricted-collection/"' in page
+    assert 'href="/collections/public-collection/"' not in page
+    featured = client.get("/catalog/?tab=featured").content.decode()
+    assert 'href="/collections/public-collection/"' in featured
+    assert 'href="/collections/restricted-collection/"' not in featured

@@ -14,6 +14,16 @@ class CatalogOverview:
 
     collections: list[Collection]
 
+    def matching(self, query: str) -> list[Collection]:
+        """Collections whose title, id, description or keywords contain every word of
+        ``query`` (case-insensitive)."""
+        words = query.casefold().split()
+
+        def text(c: Collection) -> str:
+            return " ".join([c.title, c.stac_id, c.description, *c.keywords]).casefold()
+
+        return [c for c in self.collections if all(word in text(c) for word in words)]
+
     @property
     def featured(self) -> list[Collection]:
         return [c for c in self.collections if c.featured]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from catalog_portal.api.documents import Urls
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX
+from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.web.explore import explore_state
@@ -26,9 +28,37 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def catalog(request: HttpRequest) -> HttpResponse:
-    """The data catalogue: every collection the visitor may see, by category (GET /catalog/)."""
+    """The data catalogue: the collections the visitor may see, searchable and by category
+    (GET /catalog/?q=<words>&tab=<all|featured|category>)."""
     overview = catalog_overview(user=request.user)
-    return render(request, "web/catalog.html", {"overview": overview})
+    query = request.GET.get("q", "").strip()
+    found = overview.matching(query)
+    tabs = [
+        ("all", _("All"), len(found)),
+        ("featured", _("Featured"), sum(c.featured for c in found)),
+    ]
+    for value, label in Collection.Category.choices:
+        count = sum(c.category == value for c in found)
+        if count:
+            tabs.append((value, label, count))
+    tab = request.GET.get("tab", "all")
+    if tab not in {value for value, _label, _count in tabs}:
+        tab = "all"
+    shown = [
+        c for c in found if tab == "all" or (c.featured if tab == "featured" else c.category == tab)
+    ]
+    return render(
+        request,
+        "web/catalog.html",
+        {
+            "overview": overview,
+            "collections": shown,
+            "query": query,
+            "tabs": [t for t in tabs if t[2] or t[0] == "all"],
+            "tab": tab,
+            "tab_label": next(label for value, label, _count in tabs if value == tab),
+        },
+    )
 
 
 # The explore page counts matches up to this many; beyond, it says "more than".

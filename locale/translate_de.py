@@ -1,0 +1,125 @@
+"""Fill locale/de/LC_MESSAGES/django.po with the German interface texts kept here.
+
+Run after `manage.py makemessages -l de` (make messages does both, then compiles): texts not
+in GERMAN stay untranslated and are listed, so a new string cannot slip through unnoticed.
+"""
+
+import sys
+from pathlib import Path
+
+import polib
+
+GERMAN = {
+    "General": "Allgemein",
+    "n/a": "k. A.",
+    "yes": "ja",
+    "no": "nein",
+    "All": "Alle",
+    "Featured": "Empfohlen",
+    "Skip to content": "Zum Inhalt springen",
+    "Main": "Hauptmenü",
+    "Explore": "Erkunden",
+    "Data Catalogue": "Datenkatalog",
+    "Log out": "Abmelden",
+    "Log in": "Anmelden",
+    "Language": "Sprache",
+    "Switch": "Wechseln",
+    "Open-source data-catalogue explorer for Earth-observation data described by STAC.": "Quelloffener Datenkatalog für Erdbeobachtungsdaten, beschrieben mit STAC.",
+    "Logged out": "Abgemeldet",
+    "Back to the portal": "Zurück zum Portal",
+    "Username": "Benutzername",
+    "Password": "Passwort",
+    "Restricted": "Eingeschränkt",
+    "%(counter)s item": ("%(counter)s Element", "%(counter)s Elemente"),
+    "Keywords": "Schlagwörter",
+    "Orthophotos, Sentinel-1 and Sentinel-2 collections as STAC: open a collection to see what "
+    "it holds, explore its items over a map, or load them in Python through the STAC API.": "Orthofotos, Sentinel-1- und Sentinel-2-Kollektionen als STAC: Öffnen Sie eine "
+    "Kollektion, um zu sehen, was sie enthält, erkunden Sie ihre Elemente auf einer Karte "
+    "oder laden Sie sie in Python über die STAC-API.",
+    "Log in to see restricted collections.": "Melden Sie sich an, um eingeschränkte Kollektionen zu sehen.",
+    "Search collections": "Kollektionen durchsuchen",
+    "Title, description or keyword": "Titel, Beschreibung oder Schlagwort",
+    "Search": "Suchen",
+    "Categories": "Kategorien",
+    "No collection matches your search.": "Keine Kollektion passt zu Ihrer Suche.",
+    "The catalogue is empty. Load the demo with": "Der Katalog ist leer. Laden Sie die Demo mit",
+    "Breadcrumbs": "Brotkrumen",
+    "Explore these items": "Diese Elemente erkunden",
+    "STAC JSON": "STAC-JSON",
+    "Spatial extent on a map": "Räumliche Ausdehnung auf einer Karte",
+    "Temporal extent": "Zeitliche Ausdehnung",
+    "Spatial extent": "Räumliche Ausdehnung",
+    "License": "Lizenz",
+    "Providers": "Anbieter",
+    "Summaries": "Übersicht der Eigenschaften",
+    "Assets of each item": "Dateien jedes Elements",
+    "Key": "Schlüssel",
+    "Title": "Titel",
+    "Media type": "Medientyp",
+    "Roles": "Rollen",
+    "Map of the matching items": "Karte der passenden Elemente",
+    "Dataset": "Datensatz",
+    "All datasets": "Alle Datensätze",
+    "Acquired": "Aufgenommen",
+    "From": "Von",
+    "To": "Bis",
+    "Area": "Gebiet",
+    "Anywhere": "Überall",
+    "Use map view": "Kartenausschnitt verwenden",
+    "Draw rectangle": "Rechteck zeichnen",
+    "Clear area": "Gebiet entfernen",
+    "Properties": "Eigenschaften",
+    "any": "beliebig",
+    "at least": "mindestens",
+    "at most": "höchstens",
+    "Apply filters": "Filter anwenden",
+    "Reset": "Zurücksetzen",
+    "This filter cannot be searched:": "Mit diesem Filter kann nicht gesucht werden:",
+    "Showing %(counter)s item that matched your filter": (
+        "%(counter)s Element entspricht Ihrem Filter",
+        "%(counter)s Elemente entsprechen Ihrem Filter",
+    ),
+    "Showing more than %(counter)s items that matched your filter": "Mehr als %(counter)s Elemente entsprechen Ihrem Filter",
+    "Result pages": "Ergebnisseiten",
+    "Previous": "Zurück",
+    "Next": "Weiter",
+    "Earth-observation data, ready to explore": "Erdbeobachtungsdaten, bereit zum Erkunden",
+    "Browse orthophotos, Sentinel-1 and Sentinel-2 collections, filter their items over a map "
+    "and load them in Python through the STAC API.": "Durchsuchen Sie Orthofoto-, Sentinel-1- und Sentinel-2-Kollektionen, filtern Sie ihre "
+    "Elemente auf einer Karte und laden Sie sie in Python über die STAC-API.",
+    "Open the data catalogue": "Datenkatalog öffnen",
+    "Explore items on a map": "Elemente auf der Karte erkunden",
+    "Featured collections": "Empfohlene Kollektionen",
+    "Map of the item": "Karte des Elements",
+    "Item details": "Details des Elements",
+    "Metadata": "Metadaten",
+    "Assets": "Dateien",
+    "Download": "Herunterladen",
+    "Copy URL": "URL kopieren",
+    "This item has no assets.": "Dieses Element hat keine Dateien.",
+}
+
+
+def main(path: Path) -> int:
+    po = polib.pofile(str(path))
+    missing = []
+    for entry in po:
+        german = GERMAN.get(entry.msgid)
+        if german is None:
+            missing.append(entry.msgid)
+        elif isinstance(german, tuple):
+            entry.msgstr_plural = {0: german[0], 1: german[1]}
+        else:
+            entry.msgstr = german
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.metadata["Language"] = "de"
+    po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    po.save()
+    for msgid in missing:
+        print(f"untranslated: {msgid!r}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(__file__).parent / "de" / "LC_MESSAGES" / "django.po"))

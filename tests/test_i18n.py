@@ -1,0 +1,41 @@
+"""The interface in English and German: the language menu, and a complete German catalogue."""
+
+from pathlib import Path
+
+import polib
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale" / "de" / "LC_MESSAGES"
+
+
+def test_english_is_the_default(client, db):
+    page = client.get("/catalog/").content.decode()
+    assert '<html lang="en">' in page and "Data Catalogue" in page
+
+
+def test_switching_to_german_changes_the_interface_and_stays(client, db):
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/catalog/"})
+    assert response.status_code == 302 and response["Location"] == "/catalog/"
+    page = client.get("/catalog/").content.decode()
+    assert '<html lang="de">' in page
+    assert "Datenkatalog" in page and "Anmelden" in page
+
+
+def test_the_browser_language_is_honoured(client, db):
+    page = client.get("/explore/", HTTP_ACCEPT_LANGUAGE="de-AT,de;q=0.9").content.decode()
+    assert "Erkunden" in page and "Aufgenommen" in page
+
+
+def test_every_interface_text_has_a_german_translation():
+    catalogue = polib.pofile(str(LOCALE / "django.po"))
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+
+
+def test_the_compiled_catalogue_matches_its_source():
+    source = {
+        (e.msgid, e.msgstr or str(e.msgstr_plural)) for e in polib.pofile(str(LOCALE / "django.po"))
+    }
+    compiled = {
+        (e.msgid, e.msgstr or str(e.msgstr_plural)) for e in polib.mofile(str(LOCALE / "django.mo"))
+    }
+    assert source <= compiled, "run `make messages` to compile locale/de"
