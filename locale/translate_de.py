@@ -20,6 +20,7 @@ GERMAN = {
     "Main": "Hauptmenü",
     "Explore": "Erkunden",
     "Data Catalogue": "Datenkatalog",
+    "Documentation": "Dokumentation",
     "Log out": "Abmelden",
     "Log in": "Anmelden",
     "Language": "Sprache",

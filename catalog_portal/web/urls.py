@@ -6,6 +6,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", views.catalog, name="catalog"),
     path("explore/", views.explore, name="explore"),
+    path("docs/", views.docs, name="docs"),
+    path("docs/<slug:slug>/", views.docs, name="docs-page"),
     path("collections/<str:collection_id>/", views.collection_page, name="collection"),
     path(
         "collections/<str:collection_id>/items/<str:item_id>/",

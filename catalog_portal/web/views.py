@@ -14,6 +14,7 @@ from catalog_portal.catalog.assets import DATA_HREF_PREFIX
 from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
+from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.explore import explore_state
 from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
@@ -171,6 +172,15 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
             "geometry": item.geometry,
         },
     )
+
+
+@require_GET
+def docs(request: HttpRequest, slug: str = "python") -> HttpResponse:
+    """A documentation page (GET /docs/ and /docs/<slug>/)."""
+    page = doc_page(slug, portal_url=request.build_absolute_uri("/"))
+    if page is None:
+        raise Http404("No such page")
+    return render(request, "web/docs.html", {"page": page, "pages": doc_pages()})
 
 
 @never_cache

@@ -1,0 +1,43 @@
+"""Documentation pages, written in Markdown beside this module (``docs/<slug>.md``).
+
+``{portal}`` in a page stands for the portal's own address, so examples name the host the
+reader is on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.safestring import SafeString
+
+from catalog_portal.web.markdown import markdown_html
+
+DOCS = Path(__file__).parent / "docs"
+ORDER = ["python", "stac-api", "tiles"]
+
+
+@dataclass(frozen=True)
+class DocPage:
+    slug: str
+    title: str
+    html: SafeString
+
+
+def doc_pages() -> list[tuple[str, str]]:
+    """(slug, title) of every page, in reading order."""
+    return [(slug, _title(DOCS / f"{slug}.md")) for slug in ORDER]
+
+
+def doc_page(slug: str, *, portal_url: str) -> DocPage | None:
+    """The page ``slug`` rendered for a reader on ``portal_url``, or None."""
+    if slug not in ORDER:
+        return None
+    path = DOCS / f"{slug}.md"
+    text = path.read_text(encoding="utf-8").replace("{portal}", portal_url.rstrip("/"))
+    return DocPage(slug=slug, title=_title(path), html=markdown_html(text))
+
+
+def _title(path: Path) -> str:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    return first.lstrip("# ").strip()
