@@ -56,7 +56,7 @@ lint: $(VENV)/.test-deps
 messages: $(VENV)/.test-deps
 	$(PY) manage.py makemessages -l de --no-obsolete --ignore=".venv/*" --ignore="static/*" --ignore="var/*" --ignore="tests/*"
 	$(PY) locale/translate_de.py
-	$(PY) manage.py compilemessages -l de
+	$(PY) manage.py compilemessages -l de --ignore=".venv/*" --ignore="var/*"
 
 clean:
 	rm -rf $(VENV) var tests/artifacts
