@@ -11,85 +11,19 @@ kind of search over the same keep-alive connection.
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
-import os
 import random
-import statistics
-import subprocess
-import sys
-import time
 import urllib.parse
-from pathlib import Path
 
-import dj_database_url
-import psycopg
-
-ROOT = Path(__file__).resolve().parent.parent
-COLLECTION = "synthetic-sentinel-2"
-
-
-def synthetic_count(url: str) -> int | None:
-    """Synthetic items in the database, or None when it does not exist or is not migrated."""
-    config = dj_database_url.parse(url)
-    try:
-        with psycopg.connect(
-            host=config["HOST"],
-            port=config["PORT"] or 5432,
-            user=config["USER"],
-            password=config["PASSWORD"] or None,
-            dbname=config["NAME"],
-        ) as db:
-            row = db.execute(
-                "SELECT item_count FROM catalog_collection WHERE stac_id = %s", [COLLECTION]
-            ).fetchone()
-            return row[0] if row else 0
-    except psycopg.Error:
-        return None
-
-
-def prepare(url: str, items: int, env: dict) -> None:
-    count = synthetic_count(url)
-    if count is None:
-        config = dj_database_url.parse(url)
-        with psycopg.connect(
-            host=config["HOST"],
-            port=config["PORT"] or 5432,
-            user=config["USER"],
-            dbname="postgres",
-            autocommit=True,
-        ) as db:
-            db.execute(f'CREATE DATABASE "{config["NAME"]}"')
-        count = 0
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    if count < items:
-        print(f"loading {items - count:,} synthetic items ...", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "load_demo",
-                "--synthetic-items",
-                str(items - count),
-                "-v0",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-
-
-def timed(connection: http.client.HTTPConnection, method: str, path: str, body: dict | None = None):
-    payload = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    started = time.perf_counter()
-    connection.request(method, path, body=payload, headers=headers)
-    response = connection.getresponse()
-    data = response.read()
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status != 200:
-        raise RuntimeError(f"{method} {path} -> {response.status}: {data[:300]!r}")
-    return elapsed, json.loads(data)
+from benchlib import (
+    COLLECTION,
+    DEFAULT_DATABASE,
+    prepare,
+    production_env,
+    report,
+    served,
+    synthetic_count,
+    timed,
+)
 
 
 def scenarios(rng: random.Random, n: int):
@@ -148,50 +82,19 @@ def scenarios(rng: random.Random, n: int):
     )
 
 
-def report(name: str, times: list[float]) -> None:
-    times = sorted(times)
-    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-    print(
-        f"{name:45s} n={len(times):4d}  p50 {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/cp_bench")
+    parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--port", type=int, default=8731)
     options = parser.parse_args()
 
-    # Production settings: DEBUG would add per-request work (whitenoise autorefresh, query log).
-    env = {
-        **os.environ,
-        "DATABASE_URL": options.database,
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "SECRET_KEY": "bench-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
+    env = production_env(options.database)
     prepare(options.database, options.items, env)
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(options.port), "--no-reload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", options.port, timeout=60)
-        for _ in range(100):
-            try:
-                timed(connection, "GET", "/healthz")
-                break
-            except (ConnectionError, OSError):
-                connection.close()
-                time.sleep(0.2)
+    with served(env, options.port) as connection:
         rng = random.Random(1)
         print(
             f"{synthetic_count(options.database):,} synthetic items, PostgreSQL, "
@@ -215,9 +118,6 @@ def main() -> None:
             f"page 100 vs page 1 (median of 2): {page_times[99] / page_times[0]:.2f}x, "
             f"{page_times[199] / page_times[100]:.2f}x"
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":
