@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import socket
 import threading
@@ -201,8 +202,10 @@ def chromium_browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--no-sandbox", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                # WebGL for the MapLibre maps, rendered in software (no GPU here).
+                "--enable-unsafe-swiftshader", "--use-angle=swiftshader",
             ],
         )  # fmt: skip
         yield browser
@@ -214,6 +217,9 @@ def page(chromium_browser):
     """A fresh browser tab (its own cookies); screenshots go to tests/artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    # Tests never leave the machine: the basemap's tile server (and anything else outside) is
+    # refused at once, as when it is unreachable; the maps must work without it.
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
     tab = context.new_page()
     yield tab
     context.close()
