@@ -15,6 +15,7 @@ from catalog_portal.tiles.caching import CacheHeadersMiddleware
 from catalog_portal.tiles.errors import errors_install
 from catalog_portal.tiles.gdal import gdal_configure
 from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make
+from catalog_portal.tiles.mosaics import router as mosaics_router
 
 
 def create_tiles_app() -> FastAPI:
@@ -36,6 +37,7 @@ def create_tiles_app() -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(item_tiler_make().router, prefix=ITEM_PREFIX, tags=["items"])
+    app.include_router(mosaics_router)
     app.include_router(TMSFactory().router, tags=["tile matrix sets"])
     errors_install(app=app)
     app.add_middleware(CacheHeadersMiddleware)

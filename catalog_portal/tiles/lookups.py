@@ -18,10 +18,12 @@ from cachetools import TTLCache
 from django.conf import settings
 from django.db import connection
 
+from catalog_portal.catalog.access import visible_collections
 from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import ItemSearch, item_search
-from catalog_portal.catalog.selectors import visible_collection, visible_item
-from catalog_portal.tiles.errors import ItemNotFound
+from catalog_portal.catalog.selectors import visible_item
+from catalog_portal.tiles.errors import ItemNotFound, SearchNotFound
+from catalog_portal.tiles.registry import registered_search_get, search_parse, search_register
 from catalog_portal.tiles.session import session_user
 
 T = TypeVar("T")
@@ -51,6 +53,17 @@ class CatalogItems:
     version: str
 
 
+@dataclass(frozen=True)
+class SearchContext:
+    """A registered search as its user sees it: where it is and how to draw it."""
+
+    search_id: str
+    search: ItemSearch = field(compare=False)
+    renders: dict[str, Any] = field(compare=False)
+    bounds: tuple[float, float, float, float]
+
+
+WORLD = (-180.0, -85.0511287798066, 180.0, 85.0511287798066)
 _cache: TTLCache | None = None
 _cache_lock = threading.Lock()
 
@@ -126,14 +139,56 @@ def catalog_item_find(*, session_key: str, collection_id: str, item_id: str) -> 
     return found
 
 
+def search_context_find(*, session_key: str, search_id: str) -> SearchContext:
+    """The registered search ``search_id`` with the renders and extent its user sees."""
+
+    def lookup() -> SearchContext | None:
+        registered = registered_search_get(search_id=search_id)
+        if registered is None:
+            return None
+        search = search_parse(query=registered.query)
+        user = session_user(session_key=session_key)
+        scope = visible_collections(user)
+        if search.collections:
+            scope = scope.filter(stac_id__in=search.collections)
+        collections = {c.stac_id: c for c in scope}
+        first = next((collections[c] for c in search.collections if c in collections), None)
+        boxes = [
+            c.stac["extent"]["spatial"]["bbox"][0]
+            for c in collections.values()
+            if c.stac.get("extent", {}).get("spatial", {}).get("bbox")
+        ]
+        bounds = search.bbox or (
+            (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
+            if boxes
+            else WORLD
+        )
+        return SearchContext(
+            search_id=search_id,
+            search=search,
+            renders=renders_of(first) if first else {},
+            bounds=tuple(float(v) for v in bounds),
+        )
+
+    found = cached_lookup(("search-context", session_key, search_id), lookup)
+    if found is None:
+        raise SearchNotFound(f"no registered search {search_id!r}")
+    return found
+
+
 def search_items_find(
     *,
     session_key: str,
-    search_id: str,
-    search: ItemSearch,
+    context: SearchContext,
     bbox: tuple[float, float, float, float],
 ) -> CatalogItems:
-    """The visible items of ``search`` within ``bbox`` (WGS84), newest first."""
+    """The visible items of a registered search within ``bbox`` (WGS84), newest first."""
+    search = context.search
 
     def lookup() -> CatalogItems:
         user = session_user(session_key=session_key)
@@ -149,17 +204,11 @@ def search_items_find(
                 limit=MOSAIC_MAX_ITEMS,
             )
             page_items = item_search(user=user, search=narrowed).items
-        # The renders come from the search's first collection (or its items' first one).
-        collection_ids = list(search.collections)
-        scope = {}
-        wanted = set(collection_ids) | {i.stac.get("collection") for i in page_items}
-        for stac_id in wanted:
-            collection = visible_collection(user=user, stac_id=stac_id) if stac_id else None
-            if collection is not None:
-                scope[stac_id] = collection
+        wanted = {item.collection_id for item in page_items}
+        scope = {c.pk: c for c in visible_collections(user).filter(pk__in=wanted)}
         items = []
         for item in page_items:
-            collection = scope.get(item.stac.get("collection"))
+            collection = scope.get(item.collection_id)
             if collection is None:
                 continue
             items.append(
@@ -172,19 +221,17 @@ def search_items_find(
                     version=item.updated.isoformat(),
                 )
             )
-        first = next((scope[c] for c in collection_ids if c in scope), None)
-        renders = renders_of(first) if first else (items[0].renders if items else {})
         digest = hashlib.sha1(
             "|".join(f"{i.collection_id}/{i.item_id}@{i.version}" for i in items).encode()
         ).hexdigest()
         return CatalogItems(
             items=tuple(items),
-            renders=renders,
+            renders=context.renders,
             restricted=any(c.is_restricted for c in scope.values()),
             version=digest,
         )
 
-    return cached_lookup(("search", session_key, search_id, bbox), lookup)
+    return cached_lookup(("search", session_key, context.search_id, bbox), lookup)
 
 
 def _bbox_intersection(
@@ -198,3 +245,12 @@ def _bbox_intersection(
     if west > east or south > north:
         return None
     return west, south, east, north
+
+
+def search_register_as(*, session_key: str, query: dict[str, Any]) -> str:
+    """Register ``query`` as the session's user would run it; returns the search id."""
+    try:
+        user = session_user(session_key=session_key)
+        return search_register(user=user, query=query).id
+    finally:
+        connection_release()
