@@ -152,6 +152,9 @@ def search_context_find(*, session_key: str, search_id: str) -> SearchContext:
         if search.collections:
             scope = scope.filter(stac_id__in=search.collections)
         collections = {c.stac_id: c for c in scope}
+        if set(search.collections) - set(collections):
+            # A search over a collection its user may not see does not exist for them.
+            return None
         first = next((collections[c] for c in search.collections if c in collections), None)
         boxes = [
             c.stac["extent"]["spatial"]["bbox"][0]

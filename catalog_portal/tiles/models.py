@@ -11,7 +11,7 @@ class RegisteredSearch(models.Model):
     id). Who may see what is decided per request, so the row holds no user."""
 
     id = models.CharField(primary_key=True, max_length=32)
-    query = models.JSONField(help_text="collections, bbox, datetime, filter, filter-lang")
+    query = models.JSONField(help_text="The search's parameters.")
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
