@@ -13,6 +13,7 @@ with rio-tiler's ``mosaic_reader``: the newest item's pixels lie on top.
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
+import morecantile
 from fastapi import APIRouter, Body, Depends, Path, Query
 from morecantile import tms as tile_matrix_sets
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +28,7 @@ from titiler.core.resources.enums import ImageType
 from titiler.core.utils import render_image
 
 from catalog_portal.tiles.caching import cache_check
+from catalog_portal.tiles.coverage import FirstUntilCovered, footprint_coverage
 from catalog_portal.tiles.lookups import (
     CatalogItem,
     SearchContext,
@@ -38,6 +40,9 @@ from catalog_portal.tiles.reader import CatalogItemReader
 from catalog_portal.tiles.renders import render_dependencies
 from catalog_portal.tiles.session import request_credentials
 
+# Items are read newest first, this many at a time, and reading stops once the tile is full:
+# a larger batch would read older items that end up hidden.
+MOSAIC_THREADS = 2
 TMS_IDS = Literal[tuple(tile_matrix_sets.list())]  # type: ignore[valid-type]
 # Query parameters of a tilejson request that its tile URLs do not carry.
 TILEJSON_ONLY = {"tilematrixsetid", "tile_format", "minzoom", "maxzoom"}
@@ -169,12 +174,24 @@ def search_tile(
         with CatalogItemReader(item, tms=tms) as reader:
             return reader.tile(*args, **kwargs)
 
+    size = tilesize or 256
+    covered = None
+    if not tile_params.as_dict():  # buffer and padding change the tile's grid
+        covered = footprint_coverage(
+            footprints=[item.stac.geometry for item in found.items],
+            tms=tms,
+            tile=morecantile.Tile(x, y, z),
+            size=size,
+        )
     image, _ = mosaic_reader(
         list(found.items),
         item_tile,
         x,
         y,
         z,
+        pixel_selection=FirstUntilCovered(covered=covered),
+        threads=MOSAIC_THREADS,
+        chunk_size=MOSAIC_THREADS,
         tilesize=tilesize,
         **tile_params.as_dict(),
         **layer.as_dict(),
