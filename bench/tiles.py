@@ -225,8 +225,9 @@ def main() -> None:
         for portal_path, bare_path in pairs:  # interleaved, so noise hits both alike
             portal_times.append(timed(a, "GET", portal_path))
             bare_times.append(timed(b, "GET", bare_path))
+        zooms = sorted({int(path.split("/")[8]) for path, _ in pairs})
         print(
-            f"{len(pairs)} tiles of 256x256 PNG, zooms {sorted({int(p.split('/')[8]) for p, _ in pairs})}"
+            f"{len(pairs)} tiles of 256x256 PNG, zooms {zooms}"
             f", collections {', '.join(COLLECTIONS)}; one uvicorn worker each, DEBUG off"
         )
         report("(a) portal /tiles (render defaults)", portal_times)

@@ -454,6 +454,38 @@ def test_a_mosaic_tile_shows_the_newest_item_on_top(tiles, demo):
     assert again.status_code == 304
 
 
+def test_a_mosaic_tile_across_two_items_shows_both(tiles, demo):
+    """Reading stops once the footprints are covered, not before: a tile on the border of two
+    flood chips of the same date shows each chip's data on its side."""
+    gfm = next(c for c in demo if c.stac["id"] == GFM).items
+    newest = max(stac["properties"]["datetime"] for stac in gfm)
+    chips = [stac for stac in gfm if stac["properties"]["datetime"] == newest]
+    left, right = next(
+        (a, b)
+        for a in chips
+        for b in chips
+        if abs(a["bbox"][2] - b["bbox"][0]) < 0.03 and abs(a["bbox"][1] - b["bbox"][1]) < 0.03
+    )
+    lat = (max(left["bbox"][1], right["bbox"][1]) + min(left["bbox"][3], right["bbox"][3])) / 2
+    tile = WEB_MERCATOR.tile((left["bbox"][2] + right["bbox"][0]) / 2, lat, 13)
+    raw = {"assets": "ensemble_flood_extent", "tilesize": 256}
+    search_id = register(tiles, collections=[GFM], datetime=newest).json()["id"]
+    mosaic = image_read(
+        requests.get(f"{tiles}/searches/{search_id}{tile_path(tile, '.tif')}", params=raw).content
+    )
+    a, b = (
+        image_read(
+            requests.get(f"{item_url(tiles, s)}{tile_path(tile, '.tif')}", params=raw).content
+        )
+        for s in (left, right)
+    )
+    assert a[1].any() and b[1].any(), "the tile straddles both chips"
+    expected = np.where(a[1] > 0, a[0], b[0])
+    filled = mosaic[1] > 0
+    assert np.array_equal(filled, (a[1] > 0) | (b[1] > 0))
+    assert np.array_equal(mosaic[0][filled], expected[filled])
+
+
 def test_a_mosaic_follows_the_search_filter(tiles, demo):
     s2 = next(c for c in demo if c.stac["id"] == S2).items
     clear = min(s2, key=lambda stac: stac["properties"]["eo:cloud_cover"])
