@@ -303,6 +303,12 @@ def test_a_tile_outside_the_item_is_404_not_500(tiles, demo):
         ("/tiles/WebMercatorQuad/12/1/1", {"colormap_name": "nope"}, "colormap_name"),
         ("/tiles/WebMercatorQuad/12/1/1", {"colormap": "{not json"}, "colormap"),
         ("/tiles/WebMercatorQuad/x/1/1", {}, "z"),
+        ("/tiles/WebMercatorQuad/-1/0/0", {}, "z"),
+        ("/tiles/WebMercatorQuad/12/1/1", {"assets": "B04|bidx=x"}, "assets"),
+        ("/tiles/WebMercatorQuad/12/1/1", {"tilesize": 100000}, "tilesize"),
+        ("/tiles/WebMercatorQuad/12/1/1", {"buffer": 0.3}, "buffer"),
+        ("/preview.png", {"max_size": 100000}, "max_size"),
+        ("/point/500,500", {}, "lon"),
     ],
 )
 def test_bad_parameters_are_400_with_a_message_naming_them(tiles, demo, suffix, params, named):

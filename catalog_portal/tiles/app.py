@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import warnings
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from titiler.core.factory import TMSFactory
 
 from catalog_portal.tiles.caching import CacheHeadersMiddleware
 from catalog_portal.tiles.errors import errors_install
 from catalog_portal.tiles.gdal import gdal_configure
 from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make
+from catalog_portal.tiles.limits import request_limits_check
 from catalog_portal.tiles.mosaics import router as mosaics_router
 
 
@@ -29,6 +30,7 @@ def create_tiles_app() -> FastAPI:
         title="Catalog Portal tiles",
         openapi_url="/openapi.json",
         docs_url="/docs",
+        dependencies=[Depends(request_limits_check)],
     )
 
     @app.get("/healthz", tags=["health"])

@@ -10,6 +10,7 @@ from rio_tiler.errors import (
     EmptyMosaicError,
     InvalidAssetName,
     InvalidBandName,
+    InvalidBufferSize,
     InvalidColorMapName,
     MissingAssets,
     PointOutsideBounds,
@@ -54,6 +55,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     # A name the client chose: a bad parameter rather than a missing resource.
     InvalidAssetName: 400,
     InvalidBandName: 400,
+    InvalidBufferSize: 400,
     InvalidColorMapName: 400,
     MissingAssets: 400,
     AssetAsBandError: 400,

@@ -26,6 +26,7 @@ from titiler.core.dependencies import (
     _parse_asset,
 )
 
+from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.tiles.errors import RenderNotFound
 
 # Parameters that choose the layer: when a request gives one, render defaults stay out.
@@ -114,8 +115,14 @@ def render_dependencies(*, source: Callable[..., Any]) -> RenderDependencies:
         render: Annotated[dict | None, Depends(chosen)],
     ) -> AssetsExprParams:
         if render is None:
+            try:
+                assets = _parse_asset([name for name in params.assets or [] if name])
+            except ValueError:
+                raise InvalidParameter(
+                    "assets", "options are written name|bidx=1,2 or name|expression=b1*2"
+                ) from None
             return AssetsExprParams(
-                assets=_parse_asset(params.assets or []),
+                assets=assets,
                 expression=params.expression,
                 asset_as_band=params.asset_as_band,
             )
