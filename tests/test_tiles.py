@@ -289,7 +289,8 @@ def test_a_tile_outside_the_item_is_404_not_500(tiles, demo):
     assert response.status_code == 404
     assert "outside" in response.json()["detail"]
     beyond_the_grid = requests.get(f"{item_url(tiles, stac)}/tiles/WebMercatorQuad/99/1/1")
-    assert beyond_the_grid.status_code == 404
+    assert beyond_the_grid.status_code == 400
+    assert beyond_the_grid.json()["detail"].startswith("z: ")
 
 
 @pytest.mark.parametrize(
