@@ -44,6 +44,11 @@ DATA_ROOT = env_path("DATA_ROOT", VAR_DIR / "data")
 BASEMAP_TILES = env_str("BASEMAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 BASEMAP_ATTRIBUTION = env_str("BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors")
 
+# Tiles: seconds a tile request's catalogue lookup (item, access) is reused, and the
+# max-age of tiles' Cache-Control.
+TILES_LOOKUP_SECONDS = env_int("TILES_LOOKUP_SECONDS", 10, minimum=0)
+TILES_CACHE_SECONDS = env_int("TILES_CACHE_SECONDS", 3600, minimum=0)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "catalog_portal.catalog",
     "catalog_portal.web",
+    "catalog_portal.tiles",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +190,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # titiler logs every reader it opens at INFO: one line per tile.
+    "loggers": {"titiler": {"level": "WARNING"}},
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),

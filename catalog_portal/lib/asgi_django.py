@@ -48,7 +48,11 @@ def user_from_cookies(cookies: Mapping[str, str]) -> AbstractBaseUser | Anonymou
 
     Call it inside ``django_call``: it reads the session and the user from the database.
     """
-    session_key = cookies.get(settings.SESSION_COOKIE_NAME)
+    return user_from_session_key(cookies.get(settings.SESSION_COOKIE_NAME, ""))
+
+
+def user_from_session_key(session_key: str) -> AbstractBaseUser | AnonymousUser:
+    """The user signed in with the Django session ``session_key`` (or anonymous); sync."""
     if not session_key:
         return AnonymousUser()
     request = HttpRequest()

@@ -1,20 +1,36 @@
 """The tile server: a FastAPI application mounted at /tiles in the portal's ASGI process.
 
-The titiler.core factories that serve catalogued items arrive with the tiles issue; for now
-the app answers its health check, so the dispatch in ``catalog_portal.asgi`` is exercised.
+Built from titiler.core factories whose readers resolve catalogue items (``items.py``) and
+searches (``searches.py``) through the portal's search and access layers.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import warnings
+
+from fastapi import Depends, FastAPI
+from titiler.core.factory import TMSFactory
+
+from catalog_portal.tiles.caching import CacheHeadersMiddleware
+from catalog_portal.tiles.errors import errors_install
+from catalog_portal.tiles.gdal import gdal_configure
+from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make
+from catalog_portal.tiles.limits import request_limits_check
+from catalog_portal.tiles.mosaics import router as mosaics_router
 
 
 def create_tiles_app() -> FastAPI:
     """Build the FastAPI app served under /tiles."""
+    gdal_configure()
+    # rio-tiler warns on every read of an asset without band statistics or when all assets
+    # are read; for a tile server those are normal, not news.
+    warnings.filterwarnings("ignore", "Some statistics data in STAC are invalid", UserWarning)
+    warnings.filterwarnings("ignore", "No `assets` option passed", UserWarning)
     app = FastAPI(
         title="Catalog Portal tiles",
         openapi_url="/openapi.json",
         docs_url="/docs",
+        dependencies=[Depends(request_limits_check)],
     )
 
     @app.get("/healthz", tags=["health"])
@@ -22,4 +38,9 @@ def create_tiles_app() -> FastAPI:
         """Report that the tile server is up (GET /tiles/healthz)."""
         return {"status": "ok"}
 
+    app.include_router(item_tiler_make().router, prefix=ITEM_PREFIX, tags=["items"])
+    app.include_router(mosaics_router)
+    app.include_router(TMSFactory().router, tags=["tile matrix sets"])
+    errors_install(app=app)
+    app.add_middleware(CacheHeadersMiddleware)
     return app

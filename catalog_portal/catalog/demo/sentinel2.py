@@ -147,7 +147,7 @@ def sentinel2_collection(data_root: Path, progress: Callable[[str], None]) -> De
             "ndvi": {
                 "title": "NDVI",
                 "assets": ["B04", "B08"],
-                "expression": "(B08_b1-B04_b1)/(B08_b1+B04_b1)",
+                "expression": "(b2-b1)/(b2+b1)",  # bands in the order of assets
                 "rescale": [[-0.2, 0.9]],
                 "colormap_name": "rdylgn",
             },

@@ -1,0 +1,88 @@
+"""The tile app's one error table: domain exceptions and the HTTP status each one means."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from morecantile.errors import InvalidZoomError, MorecantileError
+from rio_tiler.errors import (
+    AssetAsBandError,
+    EmptyMosaicError,
+    InvalidAssetName,
+    InvalidBandName,
+    InvalidBufferSize,
+    InvalidColorMapName,
+    MissingAssets,
+    PointOutsideBounds,
+)
+from starlette.responses import JSONResponse, Response
+from titiler.core.errors import DEFAULT_STATUS_CODES, add_exception_handlers
+
+from catalog_portal.catalog.search import InvalidParameter
+
+
+class ItemNotFound(LookupError):
+    """No such item, or one the user may not see: both answer 404, so neither is revealed."""
+
+
+class SearchNotFound(LookupError):
+    """No registered search with this id."""
+
+
+class RenderNotFound(ValueError):
+    """A ``render`` parameter naming no render of the collection."""
+
+
+class AssetNotServable(LookupError):
+    """An asset whose href is not a file below DATA_ROOT: the tiler reads nothing else."""
+
+
+class NotModified(Exception):
+    """The client's cached copy (If-None-Match) is current: answered 304 without rendering."""
+
+    def __init__(self, etag: str) -> None:
+        super().__init__(etag)
+        self.etag = etag
+
+
+STATUS_CODES: dict[type[Exception], int] = {
+    **DEFAULT_STATUS_CODES,
+    ItemNotFound: 404,
+    SearchNotFound: 404,
+    AssetNotServable: 404,
+    RenderNotFound: 400,
+    InvalidParameter: 400,
+    # A name the client chose: a bad parameter rather than a missing resource.
+    InvalidAssetName: 400,
+    InvalidBandName: 400,
+    InvalidBufferSize: 400,
+    InvalidColorMapName: 400,
+    MissingAssets: 400,
+    AssetAsBandError: 400,
+    InvalidZoomError: 400,
+    MorecantileError: 400,
+    PointOutsideBounds: 404,
+    EmptyMosaicError: 404,
+}
+
+
+def validation_error_answer(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """Bad query parameters are 400 with a message naming them (FastAPI says 422)."""
+    messages = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
+        messages.append(f"{where}: {error.get('msg', 'invalid')}")
+    return JSONResponse({"detail": "; ".join(messages)}, status_code=400)
+
+
+def not_modified_answer(request: Request, exc: NotModified) -> Response:
+    """304 with the headers the full answer would carry."""
+    headers = dict(getattr(request.state, "cache_headers", {}))
+    return Response(status_code=304, headers=headers)
+
+
+def errors_install(*, app: FastAPI) -> None:
+    """Map every domain exception to its status code on ``app``."""
+    add_exception_handlers(app, STATUS_CODES)
+    app.add_exception_handler(RequestValidationError, validation_error_answer)
+    app.add_exception_handler(NotModified, not_modified_answer)

@@ -1,0 +1,53 @@
+"""Tiles of one catalogued item: titiler's MultiBaseTilerFactory over the catalogue.
+
+Routes (below /tiles): /collections/{collection}/items/{item}/ + info, assets, statistics,
+asset_statistics, tiles/{tms}/{z}/{x}/{y}[.{format}], {tms}/tilejson.json, tilesets,
+preview[.{format}], preview/{width}x{height}.{format}, point/{lon},{lat}, bbox and feature.
+Items are addressed by their catalogue ids; no request parameter names a file or URL.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path
+from starlette.requests import Request
+from titiler.core.factory import MultiBaseTilerFactory
+
+from catalog_portal.tiles.caching import cache_check
+from catalog_portal.tiles.lookups import CatalogItem, catalog_item_find
+from catalog_portal.tiles.reader import CatalogItemReader
+from catalog_portal.tiles.renders import InfoAssetsParams, render_dependencies
+from catalog_portal.tiles.session import request_credentials
+
+ITEM_PREFIX = "/collections/{collection}/items/{item}"
+
+
+def catalog_item(
+    request: Request,
+    collection: Annotated[str, Path(description="Collection id in the catalogue")],
+    item: Annotated[str, Path(description="Item id in the collection")],
+) -> CatalogItem:
+    """The item a request addresses, if its user may see it (titiler's path dependency)."""
+    found = catalog_item_find(
+        session_key=request_credentials(request=request), collection_id=collection, item_id=item
+    )
+    cache_check(request=request, version=found.version, private=found.restricted)
+    return found
+
+
+def item_tiler_make() -> MultiBaseTilerFactory:
+    """The titiler factory serving catalogued items."""
+    renders = render_dependencies(source=catalog_item)
+    return MultiBaseTilerFactory(
+        reader=CatalogItemReader,
+        path_dependency=catalog_item,
+        layer_dependency=renders.layer,
+        dataset_dependency=renders.dataset,
+        render_dependency=renders.rendering,
+        colormap_dependency=renders.colormap,
+        assets_dependency=InfoAssetsParams,
+        get_renders=lambda reader: reader.input.renders,
+        router_prefix=ITEM_PREFIX,
+        add_viewer=False,
+    )

@@ -1,0 +1,41 @@
+"""Registering searches for mosaics and reading them back (the tiles app's own table)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from catalog_portal.catalog.access import User
+from catalog_portal.catalog.search import ItemSearch, item_search, search_from_params
+from catalog_portal.tiles.models import RegisteredSearch
+
+SEARCH_FIELDS = ("collections", "bbox", "datetime", "filter", "filter-lang")
+
+
+def search_parse(*, query: dict[str, Any]) -> ItemSearch:
+    """The ItemSearch of stored or posted search parameters (InvalidParameter if bad)."""
+    return search_from_params(
+        collections=query.get("collections"),
+        bbox=query.get("bbox"),
+        datetime=query.get("datetime"),
+        filter=query.get("filter"),
+        filter_lang=query.get("filter-lang"),
+    )
+
+
+def search_register(*, user: User, query: dict[str, Any]) -> RegisteredSearch:
+    """Save ``query`` (after checking it as ``user`` would run it) under its content hash."""
+    query = {key: query[key] for key in SEARCH_FIELDS if query.get(key) not in (None, "", [])}
+    search = search_parse(query=query)
+    # Runs the search once: unknown collections and bad filters are refused now, not per tile.
+    item_search(user=user, search=ItemSearch(**{**search.__dict__, "limit": 1}))
+    canonical = json.dumps(query, sort_keys=True, separators=(",", ":"))
+    search_id = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    registered, _ = RegisteredSearch.objects.get_or_create(id=search_id, defaults={"query": query})
+    return registered
+
+
+def registered_search_get(*, search_id: str) -> RegisteredSearch | None:
+    """The registered search ``search_id``, if there is one."""
+    return RegisteredSearch.objects.filter(id=search_id).first()
