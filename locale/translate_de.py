@@ -97,6 +97,8 @@ GERMAN = {
     "Assets": "Dateien",
     "Download": "Herunterladen",
     "Copy URL": "URL kopieren",
+    "Show image previews on the map": "Bildvorschau auf der Karte zeigen",
+    "Preview unavailable": "Vorschau nicht verfügbar",
     "This item has no assets.": "Dieses Element hat keine Dateien.",
 }
 

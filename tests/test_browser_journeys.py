@@ -65,10 +65,31 @@ def test_from_the_catalogue_to_an_orthophoto_over_the_map(
     assert page.get_by_label("Wolken").input_value() == "false"
     assert parse_qs(urlsplit(state_url).query)["collection"] == ["dop-kaernten-tamsweg"]
 
+    # The preview mosaic: the same search, registered with the tile server, drawn on the map.
+    page.get_by_label("Show image previews on the map").check()
+    page.wait_for_url(re.compile(r"preview=1"))
+    page.wait_for_selector("#map[data-preview]", state="attached", timeout=30_000)
+    assert page.evaluate("!!portalMap.getLayer('preview')")
+    state_url = page.url
+
     item_id = rows.first.locator(".result-id").inner_text()
+    tiles = []
+    page.on(
+        "response",
+        lambda response: (
+            tiles.append(response)
+            if "/tiles/collections/" in response.url and "/tiles/WebMercatorQuad/" in response.url
+            else None
+        ),
+    )
     rows.first.get_by_role("link").click()
     page.get_by_role("heading", name=item_id).wait_for()
     map_ready(page)
+    # The orthophoto is drawn from the item's tilejson: real PNG tiles, not empty answers.
+    page.wait_for_function("portalMap.getLayer('item-tiles') && portalMap.areTilesLoaded()")
+    drawn = [r for r in tiles if r.status == 200 and r.headers["content-type"] == "image/png"]
+    assert drawn, [(r.url, r.status) for r in tiles]
+    assert max(len(r.body()) for r in drawn) > 10_000
     epsg = page.get_by_role("row", name=re.compile("EPSG Code")).get_by_role("link")
     assert epsg.inner_text() == "EPSG:31255"
     assert epsg.get_attribute("href") == "https://epsg.io/31255"

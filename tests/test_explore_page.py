@@ -1,6 +1,8 @@
 """The explore page: filters from the URL, the matching items and their count, and a clear
 400 for filters that cannot be searched."""
 
+import json
+
 import pytest
 from django.http import QueryDict
 
@@ -108,3 +110,17 @@ def test_restricted_items_are_listed_only_for_granted_users(client, orthos, bob)
 def test_explore_makes_a_constant_number_of_queries(client, orthos, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         page(client, "collection=orthos&start=2021-09-01&p.wolken=false&p.max_gsd.max=19")
+
+
+def test_the_map_preview_registers_the_same_search_with_the_tiler(client, orthos):
+    html = page(client, "collection=orthos&start=2021-09-01&p.wolken=true&preview=1")
+    assert 'id="preview-toggle"' in html and "checked" in html.split('id="preview-toggle"')[1][:300]
+    search = json.loads(
+        html.split('<script id="explore-search" type="application/json">')[1].split("</script>")[0]
+    )
+    assert search == {
+        "collections": ["orthos"],
+        "datetime": "2021-09-01T00:00:00Z/..",
+        "filter": {"op": "=", "args": [{"property": "wolken"}, True]},
+        "filter-lang": "cql2-json",
+    }

@@ -6,7 +6,8 @@ as a CQL2-JSON filter — the same filter the STAC API and the code snippets tak
 
 Query string: ``collection``, ``start`` and ``end`` (dates, UTC), ``bbox`` (west,south,east,north),
 and one parameter per property filter: ``p.<name>`` for a boolean or an enum value,
-``p.<name>.min`` / ``p.<name>.max`` for a number's range. ``token`` pages.
+``p.<name>.min`` / ``p.<name>.max`` for a number's range. ``token`` pages; ``preview=1`` shows
+the results' images on the map.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class ExploreState:
     bbox: tuple[float, float, float, float] | None = None
     filters: list[PropertyFilter] = field(default_factory=list)
     token: str = ""
+    preview: bool = False  # the map shows the results' images as a mosaic
 
     @property
     def property_filters_set(self) -> int:
@@ -74,6 +76,7 @@ class ExploreState:
             "start": self.start.isoformat() if self.start else "",
             "end": self.end.isoformat() if self.end else "",
             "bbox": ",".join(f"{v:g}" for v in self.bbox) if self.bbox else "",
+            "preview": "1" if self.preview else "",
         }
         for control in self.filters:
             if control.kind == "range":
@@ -105,19 +108,35 @@ class ExploreState:
             return None
         return conditions[0] if len(conditions) == 1 else {"op": "and", "args": conditions}
 
+    def mosaic_search(self) -> dict[str, Any]:
+        """This search as the tile server's /searches/register takes it (STAC API form)."""
+        search: dict[str, Any] = {}
+        if self.collection:
+            search["collections"] = [self.collection]
+        if self.bbox:
+            search["bbox"] = list(self.bbox)
+        interval = self._interval()
+        if interval:
+            search["datetime"] = interval
+        if (cql2 := self.cql2()) is not None:
+            search.update({"filter": cql2, "filter-lang": "cql2-json"})
+        return search
+
+    def _interval(self) -> str | None:
+        if not (self.start or self.end):
+            return None
+        first = f"{self.start.isoformat()}T00:00:00Z" if self.start else ".."
+        last = f"{self.end.isoformat()}T23:59:59Z" if self.end else ".."
+        return f"{first}/{last}"
+
     def search(self, *, limit: int | None = None) -> ItemSearch:
         """The search this state asks for (raises InvalidParameter naming a bad value)."""
         if self.start and self.end and self.start > self.end:
             raise InvalidParameter("start", "the start date is after the end date")
-        interval = None
-        if self.start or self.end:
-            first = f"{self.start.isoformat()}T00:00:00Z" if self.start else ".."
-            last = f"{self.end.isoformat()}T23:59:59Z" if self.end else ".."
-            interval = f"{first}/{last}"
         return search_from_params(
             collections=[self.collection] if self.collection else None,
             bbox=list(self.bbox) if self.bbox else None,
-            datetime=interval,
+            datetime=self._interval(),
             filter=self.cql2(),
             filter_lang="cql2-json",
             limit=limit or PAGE_SIZE,
@@ -133,6 +152,7 @@ def explore_state(query: QueryDict, *, queryables: dict[str, dict[str, Any]]) ->
         end=_date(query.get("end", ""), "end"),
         bbox=_bbox(query.get("bbox", "")),
         token=query.get("token", ""),
+        preview=query.get("preview") == "1",
     )
     for name, schema in sorted(queryables.items(), key=lambda entry: _label(entry[0]).lower()):
         control = _control(name, schema, query)

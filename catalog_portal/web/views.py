@@ -105,6 +105,8 @@ def explore(request: HttpRequest) -> HttpResponse:
         count=count,
         exact=exact,
         features={"type": "FeatureCollection", "features": features},
+        # What the map registers with the tiler for its preview mosaic: the same search.
+        mosaic_search=state.mosaic_search(),
         next_query=state.query(token=page.next_token) if page.next_token else "",
         prev_query=state.query(token=page.prev_token) if page.prev_token else "",
     )
@@ -172,6 +174,12 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
             "assets": assets,
             "stac_url": api_item,
             "geometry": item.geometry,
+            # The page asks this tilejson for its tile URLs (titiler's, with the render default).
+            "tilejson": (
+                f"/tiles/collections/{collection_id}/items/{item_id}/WebMercatorQuad/tilejson.json"
+                if item.assets
+                else ""
+            ),
         },
     )
 

@@ -1,7 +1,7 @@
 // The explore page: matching footprints on the map, highlighted together with their list rows;
 // the area filter from the map view or a drawn rectangle. Every change submits the form, so
 // the state is always in the URL (reload, back/forward and shared links restore it).
-import { addFootprints, onStyleReady, createMap, geometryBounds } from "./map.js";
+import { addFootprints, addTileLayer, onStyleReady, createMap, geometryBounds } from "./map.js";
 
 const form = document.getElementById("explore-form");
 const bboxInput = document.getElementById("bbox");
@@ -19,7 +19,7 @@ const submitWithArea = (west, south, east, north) => {
   form.requestSubmit();
 };
 
-for (const control of form.querySelectorAll("[data-autosubmit]")) {
+for (const control of document.querySelectorAll("[data-autosubmit]")) {
   control.addEventListener("change", () => form.requestSubmit());
 }
 document.getElementById("use-view").addEventListener("click", () => {
@@ -105,5 +105,30 @@ onStyleReady(map, () => {
     const link = rows.get(event.features[0].id)?.querySelector("a");
     if (link) window.location.href = link.href;
   });
-  container.dataset.ready = "true";
+  showPreview().finally(() => { container.dataset.ready = "true"; });
 });
+
+// The preview: one mosaic layer of every matching item's image, newest on top, drawn by the
+// tile server from the same search (registered once; its tile URLs come from its tilejson).
+async function showPreview() {
+  const toggle = document.getElementById("preview-toggle");
+  const searchScript = document.getElementById("explore-search");
+  if (!toggle?.checked || !searchScript) return;
+  const status = document.getElementById("preview-status");
+  try {
+    const response = await fetch("/tiles/searches/register", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      body: searchScript.textContent,
+    });
+    if (!response.ok) throw new Error(`${response.status}`);
+    const registered = await response.json();
+    const tilejson = registered.links.find((link) => link.rel === "tilejson").href;
+    await addTileLayer(map, "preview", tilejson, { beforeId: "results-fill" });
+    container.dataset.preview = registered.id;
+  } catch (error) {
+    status.hidden = false;
+    status.textContent = `${toggle.dataset.failedLabel || "Preview unavailable"} (${error.message})`;
+  }
+}

@@ -15,7 +15,7 @@ onStyleReady(map, async () => {
   addFootprints(map, "footprint", { type: "Feature", geometry, properties: {} });
   if (container.dataset.tilejson) {
     try {
-      await addTileLayer(map, "item-tiles", container.dataset.tilejson);
+      await addTileLayer(map, "item-tiles", container.dataset.tilejson, { beforeId: "footprint-fill" });
     } catch (error) {
       container.dataset.tilesError = String(error);
     }

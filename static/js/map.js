@@ -82,7 +82,7 @@ export function addFootprints(map, id, data, { beforeId } = {}) {
 }
 
 // A raster layer from a TiTiler tilejson URL (tile URLs come from the tilejson, never built here).
-export async function addTileLayer(map, id, tilejsonUrl) {
+export async function addTileLayer(map, id, tilejsonUrl, { beforeId } = {}) {
   const response = await fetch(tilejsonUrl, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`tilejson ${response.status}`);
   const tilejson = await response.json();
@@ -90,6 +90,7 @@ export async function addTileLayer(map, id, tilejsonUrl) {
     type: "raster", tiles: tilejson.tiles, tileSize: 256,
     bounds: tilejson.bounds, minzoom: tilejson.minzoom, maxzoom: tilejson.maxzoom,
   });
-  map.addLayer({ id, type: "raster", source: id }, map.getLayer("countries") ? "countries" : undefined);
+  const below = beforeId && map.getLayer(beforeId) ? beforeId : map.getLayer("countries") ? "countries" : undefined;
+  map.addLayer({ id, type: "raster", source: id }, below);
   return tilejson;
 }
