@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 from catalog_portal.catalog.access import User, visible_collections, visible_items
 from catalog_portal.catalog.models import AssetFile, Collection, Item
 
@@ -40,9 +42,13 @@ class CatalogOverview:
 
 
 def catalog_overview(*, user: User) -> CatalogOverview:
-    """Collections ``user`` may see, in one query (item counts are stored with them)."""
-    collections = visible_collections(user).order_by(
-        "-featured", "featured_order", "title", "stac_id"
+    """Collections ``user`` may see, in one query (item counts are stored with them), each with
+    ``newest_item_id``, whose preview is the card's thumbnail when it has none of its own."""
+    newest = Item.objects.filter(collection=OuterRef("pk")).order_by("-datetime", "stac_id")
+    collections = (
+        visible_collections(user)
+        .annotate(newest_item_id=Subquery(newest.values("stac_id")[:1]))
+        .order_by("-featured", "featured_order", "title", "stac_id")
     )
     return CatalogOverview(collections=list(collections))
 
