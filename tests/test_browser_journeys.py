@@ -34,15 +34,14 @@ def test_from_the_catalogue_to_an_orthophoto_over_the_map(
     assert count.inner_text() == "Showing 6 items that matched your filter"
 
     # September 2021 and no clouds: each change submits the form, so the URL holds the state.
-    page.get_by_label("From", exact=True).fill("2021-09-01")
-    page.get_by_label("From", exact=True).dispatch_event("change")
-    page.wait_for_url(re.compile(r"start=2021-09-01"))
-    page.get_by_label("To", exact=True).fill("2021-09-30")
-    page.get_by_label("To", exact=True).dispatch_event("change")
-    page.wait_for_url(re.compile(r"end=2021-09-30"))
+    # (Filling a date input fires its change event, which submits the form.)
+    with page.expect_navigation(url=re.compile(r"start=2021-09-01")):
+        page.get_by_label("From", exact=True).fill("2021-09-01")
+    with page.expect_navigation(url=re.compile(r"end=2021-09-30")):
+        page.get_by_label("To", exact=True).fill("2021-09-30")
     page.get_by_text("Properties").click()
-    page.get_by_label("Wolken").select_option("false")
-    page.wait_for_url(re.compile(r"p.wolken=false"))
+    with page.expect_navigation(url=re.compile(r"p.wolken=false")):
+        page.get_by_label("Wolken").select_option("false")
     map_ready(page)
     filtered = count.inner_text()
     assert re.fullmatch(r"Showing [1-5] items? that matched your filter", filtered), filtered
@@ -66,8 +65,8 @@ def test_from_the_catalogue_to_an_orthophoto_over_the_map(
     assert parse_qs(urlsplit(state_url).query)["collection"] == ["dop-kaernten-tamsweg"]
 
     # The preview mosaic: the same search, registered with the tile server, drawn on the map.
-    page.get_by_label("Show image previews on the map").check()
-    page.wait_for_url(re.compile(r"preview=1"))
+    with page.expect_navigation(url=re.compile(r"preview=1")):
+        page.get_by_label("Show image previews on the map").check()
     page.wait_for_selector("#map[data-preview]", state="attached", timeout=30_000)
     assert page.evaluate("!!portalMap.getLayer('preview')")
     state_url = page.url
