@@ -42,6 +42,7 @@ DATA_ROOT = env_path("DATA_ROOT", VAR_DIR / "data")
 # max-age of tiles' Cache-Control.
 TILES_LOOKUP_SECONDS = env_int("TILES_LOOKUP_SECONDS", 10, minimum=0)
 TILES_CACHE_SECONDS = env_int("TILES_CACHE_SECONDS", 3600, minimum=0)
+TILES_PNG_ZLEVEL = env_int("TILES_PNG_ZLEVEL", 1, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
