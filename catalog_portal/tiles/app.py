@@ -1,7 +1,11 @@
 """The tile server: a FastAPI application mounted at /tiles in the portal's ASGI process.
 
 Built from titiler.core factories whose readers resolve catalogue items (``items.py``) and
-searches (``searches.py``) through the portal's search and access layers.
+registered searches (``mosaics.py``) through the portal's search and access layers. Beside them:
+``session.py`` (who asks), ``lookups.py`` (cached catalogue lookups), ``reader.py`` (files below
+DATA_ROOT only), ``renders.py`` (collection render defaults), ``caching.py`` (ETag, 304),
+``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``errors.py`` (the status table),
+``gdal.py`` (COG and PNG settings), ``models.py``/``registry.py`` (registered searches).
 """
 
 from __future__ import annotations
