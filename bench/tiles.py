@@ -232,6 +232,13 @@ def main() -> None:
         )
         report("(a) portal /tiles (render defaults)", portal_times)
         report("(b) bare titiler.core (STACReader)", bare_times)
+        for stac_id in COLLECTIONS:
+            mine = [i for i, (path, _) in enumerate(pairs) if f"/collections/{stac_id}/" in path]
+            a_median = statistics.median([portal_times[i] for i in mine])
+            b_median = statistics.median([bare_times[i] for i in mine])
+            print(
+                f"  {stac_id:28s} n={len(mine):3d}  median a {a_median:6.1f}, b {b_median:6.1f} ms"
+            )
         ratio = statistics.median(portal_times) / statistics.median(bare_times)
         ratio95 = percentile(portal_times, 0.95) / percentile(bare_times, 0.95)
         print(f"ratio a/b: median {ratio:.2f}, p95 {ratio95:.2f}")

@@ -48,6 +48,7 @@ BASEMAP_ATTRIBUTION = env_str("BASEMAP_ATTRIBUTION", "© OpenStreetMap contribut
 # max-age of tiles' Cache-Control.
 TILES_LOOKUP_SECONDS = env_int("TILES_LOOKUP_SECONDS", 10, minimum=0)
 TILES_CACHE_SECONDS = env_int("TILES_CACHE_SECONDS", 3600, minimum=0)
+TILES_PNG_ZLEVEL = env_int("TILES_PNG_ZLEVEL", 1, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

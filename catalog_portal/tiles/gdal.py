@@ -1,8 +1,10 @@
-"""GDAL settings for reading Cloud-Optimized GeoTIFFs quickly, set once per process."""
+"""Process-wide speed settings: GDAL for reading COGs, and PNG compression for writing tiles."""
 
 from __future__ import annotations
 
 import os
+
+from rio_tiler.profiles import PNGProfile, img_profiles
 
 # Defaults after TiTiler's performance advice; the environment can override each one.
 GDAL_DEFAULTS = {
@@ -24,3 +26,10 @@ def gdal_configure() -> dict[str, str]:
     for name, value in GDAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
     return {name: os.environ[name] for name in GDAL_DEFAULTS}
+
+
+def png_compression_configure(*, zlevel: int) -> None:
+    """Compress PNG tiles at ``zlevel`` (rio-tiler's default is 6)."""
+    # Level 1 encodes a 256² RGBA tile in ~3 ms instead of ~12 ms, for ~15 % more bytes:
+    # on a tile server, encoding time is most of a cache hit's cost.
+    img_profiles["png"] = PNGProfile(zlevel=zlevel)

@@ -48,7 +48,6 @@ class CatalogItems:
     """The visible items of a search that touch one tile, newest first."""
 
     items: tuple[CatalogItem, ...]
-    renders: dict[str, Any]
     restricted: bool
     version: str
 
@@ -221,7 +220,7 @@ def search_items_find(
                     stac=pystac.Item.from_dict(item.stac, preserve_dict=False),
                     renders=renders_of(collection),
                     restricted=collection.is_restricted,
-                    version=item.updated.isoformat(),
+                    version=f"{item.updated.isoformat()}/{collection.updated.isoformat()}",
                 )
             )
         digest = hashlib.sha1(
@@ -229,7 +228,6 @@ def search_items_find(
         ).hexdigest()
         return CatalogItems(
             items=tuple(items),
-            renders=context.renders,
             restricted=any(c.is_restricted for c in scope.values()),
             version=digest,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import Any
@@ -29,7 +30,7 @@ def search_register(*, user: User, query: dict[str, Any]) -> RegisteredSearch:
     query = {key: query[key] for key in SEARCH_FIELDS if query.get(key) not in (None, "", [])}
     search = search_parse(query=query)
     # Runs the search once: unknown collections and bad filters are refused now, not per tile.
-    item_search(user=user, search=ItemSearch(**{**search.__dict__, "limit": 1}))
+    item_search(user=user, search=dataclasses.replace(search, limit=1))
     canonical = json.dumps(query, sort_keys=True, separators=(",", ":"))
     search_id = hashlib.sha256(canonical.encode()).hexdigest()[:16]
     registered, _ = RegisteredSearch.objects.get_or_create(id=search_id, defaults={"query": query})
