@@ -43,6 +43,16 @@ def read_json(name: str) -> dict:
     return json.loads((DATA / name).read_text())
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request in German (LocaleMiddleware)
+    leaves German active in the thread, which would leak into the next test."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 # --- the cast -------------------------------------------------------------------------------
 
 
