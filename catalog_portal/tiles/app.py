@@ -19,6 +19,7 @@ from titiler.core.factory import TMSFactory
 from catalog_portal.tiles.caching import CacheHeadersMiddleware
 from catalog_portal.tiles.errors import errors_install
 from catalog_portal.tiles.gdal import gdal_configure, png_compression_configure
+from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make
 from catalog_portal.tiles.limits import request_limits_check
 from catalog_portal.tiles.mosaics import router as mosaics_router
@@ -46,7 +47,7 @@ def create_tiles_app() -> FastAPI:
 
     app.include_router(item_tiler_make().router, prefix=ITEM_PREFIX, tags=["items"])
     app.include_router(mosaics_router)
-    app.include_router(TMSFactory().router, tags=["tile matrix sets"])
+    app.include_router(TMSFactory(supported_tms=TILE_MATRIX_SETS).router, tags=["tile matrix sets"])
     errors_install(app=app)
     app.add_middleware(CacheHeadersMiddleware)
     return app

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from titiler.core.factory import MultiBaseTilerFactory
 
 from catalog_portal.tiles.caching import cache_check
+from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.lookups import CatalogItem, catalog_item_find
 from catalog_portal.tiles.reader import CatalogItemReader
 from catalog_portal.tiles.renders import InfoAssetsParams, render_dependencies
@@ -41,6 +42,7 @@ def item_tiler_make() -> MultiBaseTilerFactory:
     renders = render_dependencies(source=catalog_item)
     return MultiBaseTilerFactory(
         reader=CatalogItemReader,
+        supported_tms=TILE_MATRIX_SETS,
         path_dependency=catalog_item,
         layer_dependency=renders.layer,
         dataset_dependency=renders.dataset,

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 import morecantile
 from fastapi import APIRouter, Body, Depends, Path, Query
-from morecantile import tms as tile_matrix_sets
 from pydantic import BaseModel, ConfigDict, Field
 from rio_tiler.models import ImageData
 from rio_tiler.mosaic import mosaic_reader
@@ -29,6 +28,7 @@ from titiler.core.utils import render_image
 
 from catalog_portal.tiles.caching import cache_check
 from catalog_portal.tiles.coverage import FirstUntilCovered, footprint_coverage
+from catalog_portal.tiles.grids import TILE_MATRIX_SETS as tile_matrix_sets
 from catalog_portal.tiles.lookups import (
     CatalogItem,
     SearchContext,

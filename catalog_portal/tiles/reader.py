@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
+from cachetools import LRUCache
+from morecantile import Tile, TileMatrixSet
 from rio_tiler.io import STACReader
 from rio_tiler.types import AssetInfo, AssetType
 
 from catalog_portal.catalog.assets import asset_path
+from catalog_portal.tiles.datum import reading_name
 from catalog_portal.tiles.errors import AssetNotServable
 from catalog_portal.tiles.lookups import CatalogItem
 
@@ -21,6 +26,8 @@ class CatalogItemReader(STACReader):
 
     def __attrs_post_init__(self) -> None:
         self.item = self.input.stac
+        if self.minzoom is None and self.maxzoom is None:
+            self.minzoom, self.maxzoom = zoom_range(self.input, self.tms)
         super().__attrs_post_init__()
 
     def _get_asset_info(self, asset: AssetType) -> AssetInfo:
@@ -30,5 +37,37 @@ class CatalogItemReader(STACReader):
         if path is None:
             raise AssetNotServable(f"asset {info['name']!r} is not a file the portal serves")
         # STACReader may have picked an alternate href; only the catalogue's own file counts.
-        info["url"] = str(path)
+        info["url"] = reading_name(path)
         return info
+
+    def tile_exists(self, tile_x: int, tile_y: int, tile_z: int) -> bool:
+        """Whether the tile meets the item's bbox (WGS 84), before any asset is opened.
+
+        rio-tiler would project the tile into the item's own CRS for this, and for a CRS on an
+        older datum (MGI) that costs PROJ a search for the datum shift on every tile (see
+        ``datum.py``). Each asset's reader still checks exactly against its file.
+        """
+        west, south, east, north = self.tms.bounds(Tile(tile_x, tile_y, tile_z))
+        item_west, item_south, item_east, item_north = self.item.bbox
+        return west < item_east and east > item_west and south < item_north and north > item_south
+
+
+_zoom_ranges: LRUCache = LRUCache(maxsize=4096)
+_zoom_ranges_lock = threading.Lock()
+
+
+def zoom_range(item: CatalogItem, tms: TileMatrixSet) -> tuple[int, int]:
+    """rio-tiler's min and max zoom of ``item`` on ``tms``, computed once per item version.
+
+    rio-tiler derives them on every reader from the item's CRS and resolution; for an item in
+    MGI that is a PROJ search for the datum shift (~20 ms, see ``datum.py``) on every tile.
+    """
+    key = (item, tms.id)
+    with _zoom_ranges_lock:
+        zooms = _zoom_ranges.get(key)
+    if zooms is None:
+        with STACReader(item.stac.get_self_href() or "", item=item.stac, tms=tms) as reader:
+            zooms = (reader.minzoom, reader.maxzoom)
+        with _zoom_ranges_lock:
+            _zoom_ranges[key] = zooms
+    return zooms
