@@ -94,9 +94,14 @@ def timed(connection: http.client.HTTPConnection, method: str, path: str, body: 
     return elapsed, json.loads(data) if is_json else data
 
 
+def percentile(times: list[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` 0.95 for p95)."""
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(round(share * len(ordered))) - 1)]
+
+
 def report(name: str, times: list[float]) -> None:
-    times = sorted(times)
-    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    p95 = percentile(times, 0.95)
     print(
         f"{name:45s} n={len(times):4d}  p50 {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms"
     )

@@ -26,6 +26,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from benchlib import percentile, report, timed
+
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS = ["dop-kaernten-tamsweg", "sentinel-2-l2a", "sentinel-1-sig0", "GFM"]
 ITEMS_PER_COLLECTION = 8
@@ -119,18 +121,6 @@ def tile_requests(count: int, item_dir: Path) -> list[tuple[str, str]]:
     return pairs[:count]
 
 
-def timed(connection: http.client.HTTPConnection, method: str, path: str, body=None) -> float:
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    started = time.perf_counter()
-    connection.request(method, path, body=body, headers=headers)
-    response = connection.getresponse()
-    data = response.read()
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status != 200:
-        raise RuntimeError(f"{method} {path} -> {response.status}: {data[:300]!r}")
-    return elapsed
-
-
 def server_start(app: str, port: int, env: dict, app_dir: Path) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "uvicorn", app, "--app-dir", str(app_dir),
@@ -146,18 +136,6 @@ def server_start(app: str, port: int, env: dict, app_dir: Path) -> subprocess.Po
             time.sleep(0.2)
     process.terminate()
     raise RuntimeError(f"{app} did not start on port {port}")
-
-
-def percentile(times: list[float], share: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(share * len(ordered))) - 1)]
-
-
-def report(name: str, times: list[float]) -> None:
-    print(
-        f"{name:42s} n={len(times):4d}  median {statistics.median(times):6.1f} ms"
-        f"  p95 {percentile(times, 0.95):6.1f} ms"
-    )
 
 
 def search_of_20_items() -> dict:
@@ -223,8 +201,8 @@ def main() -> None:
             timed(b, "GET", bare_path)
         portal_times, bare_times = [], []
         for portal_path, bare_path in pairs:  # interleaved, so noise hits both alike
-            portal_times.append(timed(a, "GET", portal_path))
-            bare_times.append(timed(b, "GET", bare_path))
+            portal_times.append(timed(a, "GET", portal_path)[0])
+            bare_times.append(timed(b, "GET", bare_path)[0])
         zooms = sorted({int(path.split("/")[8]) for path, _ in pairs})
         print(
             f"{len(pairs)} tiles of 256x256 PNG, zooms {zooms}"
@@ -260,7 +238,7 @@ def main() -> None:
         ][: options.mosaic_tiles]
         for path in mosaic_paths:
             timed(a, "GET", path)
-        mosaic_times = [timed(a, "GET", path) for path in mosaic_paths]
+        mosaic_times = [timed(a, "GET", path)[0] for path in mosaic_paths]
         report(f"search mosaic ({count} items), portal", mosaic_times)
     finally:
         for process in (portal, bare):
