@@ -510,6 +510,58 @@ def test_a_mosaic_follows_the_search_filter(tiles, demo):
     assert image_read(response.content)[3].any()
 
 
+def test_pixel_selection_highest_keeps_every_flooded_pixel_of_all_dates(tiles, demo):
+    """``first`` shows the newest observation; ``highest`` the maximum over all of them: a
+    pixel flooded (1) on any date is flooded in it."""
+    stac, tile = flooded_tile(demo, 13)
+    search_id = register(tiles, collections=[GFM]).json()["id"]
+    url = f"{tiles}/searches/{search_id}{tile_path(tile, '.tif')}"
+    raw = {"assets": "ensemble_flood_extent", "tilesize": 256}
+    newest = image_read(requests.get(url, params=raw).content)
+    highest = image_read(requests.get(url, params={**raw, "pixel_selection": "highest"}).content)
+    days = [
+        image_read(
+            requests.get(f"{item_url(tiles, s)}{tile_path(tile, '.tif')}", params=raw).content
+        )
+        for s in next(c for c in demo if c.stac["id"] == GFM).items
+        if s["bbox"] == stac["bbox"]
+    ]
+    ever_flooded = np.any([(day[0] == 1) & (day[1] > 0) for day in days], axis=0)
+    assert ever_flooded.sum() > ((newest[0] == 1) & (newest[1] > 0)).sum()
+    assert np.array_equal((highest[0] == 1) & (highest[1] > 0), ever_flooded)
+
+
+def test_a_mosaic_image_of_a_bbox_has_the_asked_size_and_the_items_pixels(tiles, demo):
+    ortho = next(c for c in demo if c.stac["id"] == ORTHO).items
+    west = min(s["bbox"][0] for s in ortho)
+    south = min(s["bbox"][1] for s in ortho)
+    east = max(s["bbox"][2] for s in ortho)
+    north = max(s["bbox"][3] for s in ortho)
+    search_id = register(tiles, collections=[ORTHO]).json()["id"]
+    url = f"{tiles}/searches/{search_id}/bbox/{west},{south},{east},{north}/400x300.png"
+    response = requests.get(url)
+    assert response.status_code == 200
+    rgba = image_read(response.content)
+    assert rgba.shape == (4, 300, 400)
+    assert (rgba[3] > 0).mean() > 0.95, "the orthophotos cover their own bbox"
+    assert requests.get(url, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "path, query, named",
+    [
+        ("bbox/14,47,13,48/256x256.png", {}, "bbox"),  # west > east
+        ("bbox/13,47,14,48/4096x256.png", {}, "width"),
+        ("bbox/13,47,14,48/256x256.png", {"pixel_selection": "loudest"}, "pixel_selection"),
+    ],
+)
+def test_bad_mosaic_image_parameters_are_400_naming_them(tiles, demo, path, query, named):
+    search_id = register(tiles, collections=[ORTHO]).json()["id"]
+    response = requests.get(f"{tiles}/searches/{search_id}/{path}", params=query)
+    assert response.status_code == 400
+    assert named in response.text
+
+
 def test_a_mosaic_tile_where_no_item_lies_is_404(tiles, demo):
     search_id = register(tiles, collections=[GFM]).json()["id"]
     far = WEB_MERCATOR.tile(-70.0, -30.0, 10)

@@ -5,9 +5,12 @@ Routes (below /tiles):
   GET  /searches/{search_id}/info                           → the search and its links
   GET  /searches/{search_id}/{tms}/tilejson.json
   GET  /searches/{search_id}/tiles/{tms}/{z}/{x}/{y}[.{format}]
+  GET  /searches/{search_id}/bbox/{west},{south},{east},{north}/{width}x{height}.{format}
 
-Each tile asks the search layer for the items that touch it (newest first) and merges them
-with rio-tiler's ``mosaic_reader``: the newest item's pixels lie on top.
+Each image asks the search layer for the items that touch it (newest first) and merges them
+with rio-tiler's ``mosaic_reader``: the newest item's pixels lie on top, unless
+``pixel_selection`` asks for another of rio-tiler's methods (e.g. ``highest``: a flood's
+maximum extent from all its observations).
 """
 
 from typing import Annotated, Any, Literal
@@ -16,8 +19,11 @@ from urllib.parse import urlencode
 import morecantile
 from fastapi import APIRouter, Body, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
+from rio_tiler.constants import WGS84_CRS
 from rio_tiler.models import ImageData
 from rio_tiler.mosaic import mosaic_reader
+from rio_tiler.mosaic.methods import PixelSelectionMethod
+from rio_tiler.mosaic.methods.base import MosaicMethodBase
 from starlette.requests import Request
 from starlette.responses import Response
 from titiler.core.dependencies import TileParams
@@ -26,6 +32,7 @@ from titiler.core.models.mapbox import TileJSON
 from titiler.core.resources.enums import ImageType
 from titiler.core.utils import render_image
 
+from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.tiles.caching import cache_check
 from catalog_portal.tiles.coverage import FirstUntilCovered, footprint_coverage
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS as tile_matrix_sets
@@ -44,6 +51,9 @@ from catalog_portal.tiles.session import request_credentials
 # a larger batch would read older items that end up hidden.
 MOSAIC_THREADS = 2
 TMS_IDS = Literal[tuple(tile_matrix_sets.list())]  # type: ignore[valid-type]
+PIXEL_SELECTIONS = Literal[tuple(method.name for method in PixelSelectionMethod)]  # type: ignore[valid-type]
+WEB_MERCATOR_CRS = tile_matrix_sets.get("WebMercatorQuad").rasterio_crs
+PIXEL_HELP = "How overlapping items combine: first (newest on top), highest, lowest, mean, …"
 # Query parameters of a tilejson request that its tile URLs do not carry.
 TILEJSON_ONLY = {"tilematrixsetid", "tile_format", "minzoom", "maxzoom"}
 
@@ -157,6 +167,7 @@ def search_tile(
     tile_params: Annotated[TileParams, Depends()],
     format: ImageType | None = None,
     tilesize: Annotated[int | None, Query(gt=0, description="Tile size in pixels")] = None,
+    pixel_selection: Annotated[PIXEL_SELECTIONS, Query(description=PIXEL_HELP)] = "first",
 ) -> Response:
     """A mosaic tile of a search, newest item on top (GET /tiles/searches/{id}/tiles/...)."""
     tms = tile_matrix_sets.get(tileMatrixSetId)
@@ -176,7 +187,7 @@ def search_tile(
 
     size = tilesize or 256
     covered = None
-    if not tile_params.as_dict():  # buffer and padding change the tile's grid
+    if pixel_selection == "first" and not tile_params.as_dict():  # buffer, padding: other grid
         covered = footprint_coverage(
             footprints=[item.stac.geometry for item in found.items],
             tms=tms,
@@ -189,7 +200,7 @@ def search_tile(
         x,
         y,
         z,
-        pixel_selection=FirstUntilCovered(covered=covered),
+        pixel_selection=pixel_method(pixel_selection, covered=covered),
         threads=MOSAIC_THREADS,
         chunk_size=MOSAIC_THREADS,
         tilesize=tilesize,
@@ -201,3 +212,66 @@ def search_tile(
         image, output_format=format, colormap=colormap, **rendering.as_dict()
     )
     return Response(content, media_type=media_type)
+
+
+@router.get(
+    "/{search_id}/bbox/{west},{south},{east},{north}/{width}x{height}.{format}",
+    name="search_bbox",
+)
+def search_bbox(
+    request: Request,
+    west: Annotated[float, Path(description="West bound (degrees)")],
+    south: Annotated[float, Path(description="South bound (degrees)")],
+    east: Annotated[float, Path(description="East bound (degrees)")],
+    north: Annotated[float, Path(description="North bound (degrees)")],
+    width: Annotated[int, Path(gt=0, description="Image width in pixels")],
+    height: Annotated[int, Path(gt=0, description="Image height in pixels")],
+    format: ImageType,
+    context: Annotated[SearchContext, Depends(search_context)],
+    layer: Annotated[Any, Depends(renders.layer)],
+    dataset: Annotated[Any, Depends(renders.dataset)],
+    rendering: Annotated[Any, Depends(renders.rendering)],
+    colormap: Annotated[Any, Depends(renders.colormap)],
+    pixel_selection: Annotated[PIXEL_SELECTIONS, Query(description=PIXEL_HELP)] = "first",
+) -> Response:
+    """An image of a search's mosaic over a bbox in degrees, drawn in Web Mercator
+    (GET /tiles/searches/{id}/bbox/{west},{south},{east},{north}/{width}x{height}.{format})."""
+    bbox = (west, south, east, north)
+    if not (-180 <= west < east <= 180 and -85.06 <= south < north <= 85.06):
+        raise InvalidParameter("bbox", "must be west < east and south < north, in degrees")
+    found = search_items_find(
+        session_key=request_credentials(request=request), context=context, bbox=bbox
+    )
+    cache_check(request=request, version=found.version, private=found.restricted, per_user=True)
+    if not found.items:
+        raise TileNotFoundError(f"no item of search {context.search_id} in {bbox}")
+
+    def item_part(item: CatalogItem, *args: Any, **kwargs: Any) -> ImageData:
+        with CatalogItemReader(item) as reader:
+            return reader.part(*args, **kwargs)
+
+    image, _ = mosaic_reader(
+        list(found.items),
+        item_part,
+        bbox,
+        dst_crs=WEB_MERCATOR_CRS,
+        bounds_crs=WGS84_CRS,
+        width=width,
+        height=height,
+        pixel_selection=pixel_method(pixel_selection),
+        threads=MOSAIC_THREADS,
+        chunk_size=MOSAIC_THREADS,
+        **layer.as_dict(),
+        **dataset.as_dict(),
+    )
+    content, media_type = render_image(
+        image, output_format=format, colormap=colormap, **rendering.as_dict()
+    )
+    return Response(content, media_type=media_type)
+
+
+def pixel_method(name: str, *, covered: Any = None) -> MosaicMethodBase:
+    """rio-tiler's pixel selection ``name``; "first" stops once the footprints are covered."""
+    if name == "first":
+        return FirstUntilCovered(covered=covered)
+    return PixelSelectionMethod[name].value()
