@@ -10,6 +10,39 @@ from pathlib import Path
 import polib
 
 GERMAN = {
+    "Maximum flood extent": "Maximale Überflutungsfläche",
+    "Every pixel the Global Flood Monitoring ensemble saw flooded at least once during the "
+    "September 2024 floods, from six days of GFM observations, with odc-stac.": "Jedes Pixel, "
+    "das das Global-Flood-Monitoring-Ensemble während des Hochwassers im September 2024 "
+    "mindestens einmal überflutet sah, aus sechs Tagen GFM-Beobachtungen, mit odc-stac.",
+    "Sentinel-2 NDVI": "Sentinel-2-NDVI",
+    "The median summer vegetation index near Klagenfurt from Sentinel-2 L2A red and "
+    "near-infrared bands, leaving out scenes with more than 20 % cloud (a CQL2 filter).": "Der "
+    "mittlere sommerliche Vegetationsindex (Median) bei Klagenfurt aus den Rot- und "
+    "Nahinfrarotbändern von Sentinel-2 L2A, ohne Szenen mit mehr als 20 % Bewölkung "
+    "(ein CQL2-Filter).",
+    "Orthophoto mosaic": "Orthofoto-Mosaik",
+    "The Tamsweg orthophotos, 1 m tiles in MGI / Austria GK Central (EPSG:31255), merged into "
+    "one image with rasterio over HTTP range requests.": "Die Orthofotos von Tamsweg, 1-m-Kacheln "
+    "in MGI / Austria GK Central (EPSG:31255), mit rasterio über HTTP-Range-Anfragen zu einem "
+    "Bild zusammengefügt.",
+    "Gallery": "Galerie",
+    "Example analyses of the catalogue's data. Each program finds its items through this "
+    "portal's STAC API and reads the pixels over HTTP; copy it and run it as it is. The "
+    "previews are the same searches drawn by the portal's tile server.": "Beispielanalysen mit "
+    "den Daten des Katalogs. Jedes Programm findet seine Elemente über die STAC-API dieses "
+    "Portals und liest die Pixel über HTTP; kopieren Sie es und führen Sie es so aus, wie es "
+    "ist. Die Vorschauen zeigen dieselben Suchen, gezeichnet vom Kachelserver des Portals.",
+    "Preview of “%(title)s” drawn by the tile server": "Vorschau von „%(title)s“, gezeichnet "
+    "vom Kachelserver",
+    "Copied": "Kopiert",
+    "Copy failed": "Kopieren fehlgeschlagen",
+    "Copy code": "Code kopieren",
+    "Code: %(name)s.py": "Code: %(name)s.py",
+    "Needs <code>pystac-client</code>, <code>odc-stac</code>, <code>rasterio</code> and "
+    "<code>matplotlib</code>; writes <code>%(output)s</code>.": "Benötigt "
+    "<code>pystac-client</code>, <code>odc-stac</code>, <code>rasterio</code> und "
+    "<code>matplotlib</code>; schreibt <code>%(output)s</code>.",
     "General": "Allgemein",
     "n/a": "k. A.",
     "yes": "ja",

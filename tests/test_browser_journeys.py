@@ -129,3 +129,32 @@ def test_explore_and_item_pages_fit_a_phone(page, transactional_db, demo, portal
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
     page.screenshot(path=ARTIFACTS / "collection-phone.png", full_page=True)
+
+
+def test_the_gallery_shows_drawn_previews_and_copies_an_example(
+    page, transactional_db, demo, portal_server
+):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{portal_server}/catalog/")
+    page.get_by_role("link", name="Gallery").click()
+    page.get_by_role("heading", name="Maximum flood extent").wait_for()
+    previews = page.locator("img.gallery-preview")
+    previews.last.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "[...document.querySelectorAll('img.gallery-preview')]"
+        ".every((img) => img.complete && img.naturalWidth === 512)",
+        timeout=60_000,
+    )
+    assert previews.count() == 3
+    button = page.get_by_role("button", name="Copy code").first
+    button.click()
+    page.get_by_role("button", name="Copied").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith('"""Maximum flood extent')
+    assert f'API_URL = "{portal_server}/api/v1"' in copied
+    page.get_by_text("Code: flood_maximum_extent.py").click()  # <details> opens
+    assert page.locator("details.gallery-code pre").first.is_visible()
+    page.screenshot(path=ARTIFACTS / "gallery.png", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=ARTIFACTS / "gallery-phone.png", full_page=True)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", views.catalog, name="catalog"),
     path("explore/", views.explore, name="explore"),
+    path("gallery/", views.gallery, name="gallery"),
     path("docs/", views.docs, name="docs"),
     path("docs/<slug:slug>/", views.docs, name="docs-page"),
     path("collections/<str:collection_id>/", views.collection_page, name="collection"),

@@ -16,6 +16,7 @@ from catalog_portal.catalog.search import InvalidParameter, item_count, item_sea
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.explore import explore_state
+from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
 
@@ -185,6 +186,13 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
 
 
 @require_GET
+@require_GET
+def gallery(request: HttpRequest) -> HttpResponse:
+    """Example analyses with their code and previews drawn by the tile server (GET /gallery/)."""
+    cards = gallery_cards(user=request.user, api_url=request.build_absolute_uri("/api/v1"))
+    return render(request, "web/gallery.html", {"cards": cards})
+
+
 def docs(request: HttpRequest, slug: str = "python") -> HttpResponse:
     """A documentation page (GET /docs/ and /docs/<slug>/)."""
     page = doc_page(slug, portal_url=request.build_absolute_uri("/"))
