@@ -10,6 +10,7 @@ from pathlib import Path
 import polib
 
 GERMAN = {
+    "Other": "Sonstige",
     "Maximum flood extent": "Maximale Überflutungsfläche",
     "Every pixel the Global Flood Monitoring ensemble saw flooded at least once during the "
     "September 2024 floods, from six days of GFM observations, with odc-stac.": "Jedes Pixel, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Collection(models.Model):
@@ -19,7 +20,7 @@ class Collection(models.Model):
         ORTHOFOTOS = "orthofotos", "Orthofotos"
         SENTINEL_1 = "sentinel-1", "Sentinel-1"
         SENTINEL_2 = "sentinel-2", "Sentinel-2"
-        OTHER = "other", "Other"
+        OTHER = "other", _("Other")  # the others are names, the same in every language
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public"
