@@ -6,6 +6,7 @@ development secret key kept in ``var/secret_key``. README.md lists every variabl
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,13 @@ TILES_LOOKUP_SECONDS = env_int("TILES_LOOKUP_SECONDS", 10, minimum=0)
 TILES_CACHE_SECONDS = env_int("TILES_CACHE_SECONDS", 3600, minimum=0)
 TILES_PNG_ZLEVEL = env_int("TILES_PNG_ZLEVEL", 1, minimum=1)
 
+# Signed data URLs (GET /api/v1/sign): their lifetime when the caller names none, and the
+# longest a caller may ask for (a long job can ask for more, or renew by signing again).
+SIGNED_URL_SECONDS = env_int("SIGNED_URL_SECONDS", 3600, minimum=1)
+SIGNED_URL_MAX_SECONDS = env_int("SIGNED_URL_MAX_SECONDS", 7 * 24 * 3600, minimum=1)
+if SIGNED_URL_SECONDS > SIGNED_URL_MAX_SECONDS:
+    raise ImproperlyConfigured("SIGNED_URL_SECONDS is above SIGNED_URL_MAX_SECONDS.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,7 +66,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "mozilla_django_oidc",
     "catalog_portal.catalog",
+    "catalog_portal.accounts",
     "catalog_portal.web",
     "catalog_portal.tiles",
 ]
@@ -71,8 +82,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "catalog_portal.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "catalog_portal.urls"
@@ -148,9 +162,78 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out user or address is refused before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Answers only when OIDC_ENABLED (see accounts/oidc.py).
+    "catalog_portal.accounts.oidc.PortalOIDCBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog"
 LOGOUT_REDIRECT_URL = "home"
+
+# Brute-force protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords, logins are
+# refused for LOGIN_LOCKOUT_MINUTES (0: until an administrator unlocks them in /admin/).
+# LOGIN_LOCKOUT_BY: "user-and-ip" locks a username from one address only, so that nobody can
+# lock another person out from elsewhere; "user", "ip" or "user-or-ip" lock more widely.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+_lockout_minutes = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=0)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_lockout_minutes) if _lockout_minutes else None
+AXES_LOCKOUT_PARAMETERS = {
+    "user-and-ip": [["username", "ip_address"]],
+    "user": ["username"],
+    "ip": ["ip_address"],
+    "user-or-ip": ["username", "ip_address"],
+}[env_choice("LOGIN_LOCKOUT_BY", "user-and-ip", ("user-and-ip", "user", "ip", "user-or-ip"))]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Single sign-on through OpenID Connect (mozilla-django-oidc), off unless OIDC_ENABLED.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_secret("OIDC_RP_CLIENT_SECRET", required=False, dev_file=None)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_choice("OIDC_RP_SIGN_ALGO", "RS256", ("RS256", "ES256", "HS256"))
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+# A claim listing the user's groups; groups of those names that exist in the portal are
+# given to the user at each login (and others taken away), so the provider decides access.
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if OIDC_ENABLED:
+    _oidc_required = {
+        "OIDC_RP_CLIENT_ID": OIDC_RP_CLIENT_ID,
+        "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    }
+    if OIDC_RP_SIGN_ALGO != "HS256":
+        _oidc_required["OIDC_OP_JWKS_ENDPOINT"] = OIDC_OP_JWKS_ENDPOINT
+    _missing = [name for name, value in _oidc_required.items() if not value]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_ENABLED=true needs {', '.join(_missing)}.")
+
+# Mail (password reset): printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = env_choice(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    (
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ),
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", required=False, dev_file=None)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Catalog Portal <noreply@localhost>")
 
 # The interface language when the visitor has not chosen one (the header's menu; the choice is
 # kept in a cookie) and the browser asks for none of LANGUAGES.

@@ -8,7 +8,7 @@ urlpatterns = [
     # Before api.urls, so that this view answers /openapi.json with the OpenAPI media type.
     path("api/v1/openapi.json", openapi_document, name="stac-openapi"),
     path("api/v1/", api.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("catalog_portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("catalog_portal.web.urls")),
 ]

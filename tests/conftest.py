@@ -88,6 +88,39 @@ def anonymous() -> AnonymousUser:
     return AnonymousUser()
 
 
+@pytest.fixture
+def demo_user(demo) -> User:
+    """The demo catalogue's user: a member of the group its restricted collection is granted to."""
+    from catalog_portal.catalog.demo.loader import DEMO_USER
+
+    return User.objects.get(username=DEMO_USER)
+
+
+def session_cookie(user: User) -> dict[str, str]:
+    """A logged-in session of ``user``, as the cookies a browser would send."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {"sessionid": client.cookies["sessionid"].value}
+
+
+def bearer(secret: str) -> dict[str, str]:
+    """The header that presents an API token."""
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def make_token(db) -> Callable[..., str]:
+    """Create an API token for a user; returns its secret."""
+    from catalog_portal.accounts.tokens import api_token_create
+
+    def make(user: User, name: str = "test token") -> str:
+        return api_token_create(user=user, name=name)[1]
+
+    return make
+
+
 # --- the catalogue, from real STAC JSON -----------------------------------------------------
 
 

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import rasterio
 import requests
-from django.test import Client
 
 from catalog_portal.catalog.assets import asset_path, data_path
 from catalog_portal.catalog.ingest import asset_files_replace
 from catalog_portal.catalog.models import AssetFile, Item
+from tests.conftest import session_cookie
 
 TAMSWEG = "dop-kaernten-tamsweg"
 OSTTIROL = "dop-kaernten-osttirol"  # restricted to the demo group
@@ -33,12 +33,6 @@ def public_cog(demo):
 def restricted_cog(demo):
     _, href = first_asset(demo, OSTTIROL)
     return href, asset_path(href).read_bytes()
-
-
-def session_cookie(user) -> dict[str, str]:
-    client = Client()
-    client.force_login(user)
-    return {"sessionid": client.cookies["sessionid"].value}
 
 
 def test_anyone_reads_a_public_cog_whole(portal_server, public_cog):

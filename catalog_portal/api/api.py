@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from catalog_portal.api.errors import add_exception_handlers
 from catalog_portal.api.routes import router
+from catalog_portal.api.signing import router as signing_router
 
 api = NinjaAPI(
     title="Catalog Portal STAC API",
@@ -16,6 +17,7 @@ api = NinjaAPI(
 )
 add_exception_handlers(api)
 api.add_router("", router)
+api.add_router("", signing_router)
 
 OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from catalog_portal.catalog.search import InvalidParameter
+from catalog_portal.data.files import HrefNotSignable
 
 
 class NotFound(Exception):
@@ -38,6 +39,10 @@ def add_exception_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NotFound)
     def not_found(request: HttpRequest, error: NotFound) -> HttpResponse:
+        return _error(api, request, 404, "NotFound", str(error))
+
+    @api.exception_handler(HrefNotSignable)
+    def href_not_signable(request: HttpRequest, error: HrefNotSignable) -> HttpResponse:
         return _error(api, request, 404, "NotFound", str(error))
 
     @api.exception_handler(Http404)

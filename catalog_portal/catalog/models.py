@@ -7,6 +7,7 @@ generated from ``geometry`` by the database itself (see ``migrations/0002_postgi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import F, Q
@@ -42,6 +43,14 @@ class Collection(models.Model):
         blank=True,
         related_name="collections",
         help_text="Groups whose members may see a restricted collection.",
+    )
+    # May share the collection with users and groups (as administrators may).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_collections",
     )
     # Kept by the ingest services (collection_stats_refresh): counting a million items
     # on every catalogue page view would be the slowest part of the page.
@@ -165,3 +174,52 @@ class AssetFile(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class CollectionShare(models.Model):
+    """A restricted collection shared with one user or one group, until ``expires`` if set.
+
+    Besides the collection's ``groups`` (standing grants an administrator keeps), owners share
+    a collection from its page; an expired share grants nothing (the access layer compares
+    ``expires`` with the time of each request).
+    """
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="collection_shares",
+    )
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="collection_shares"
+    )
+    expires = models.DateTimeField(null=True, blank=True, help_text="Empty: until revoked.")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, group__isnull=True)
+                | Q(user__isnull=True, group__isnull=False),
+                name="share_with_a_user_or_a_group",
+            ),
+            models.UniqueConstraint(
+                fields=["collection", "user"],
+                condition=Q(user__isnull=False),
+                name="share_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["collection", "group"],
+                condition=Q(group__isnull=False),
+                name="share_once_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection} → {self.user or self.group}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
@@ -55,7 +56,7 @@ def catalog_overview(*, user: User) -> CatalogOverview:
 
 def visible_collection(*, user: User, stac_id: str) -> Collection | None:
     """The collection ``stac_id`` if ``user`` may see it."""
-    return visible_collections(user).filter(stac_id=stac_id).first()
+    return visible_collections(user).filter(stac_id=stac_id).select_related("owner").first()
 
 
 def visible_item(*, user: User, collection_id: str, item_id: str) -> Item | None:
@@ -68,13 +69,20 @@ def visible_item(*, user: User, collection_id: str, item_id: str) -> Item | None
     )
 
 
-def visible_asset_file(*, user: User, path: str) -> AssetFile | None:
-    """The asset file at ``path`` (below DATA_ROOT) if an item ``user`` may see names it;
-    with its item's collection's visibility (one query, no STAC documents read)."""
-    return (
-        AssetFile.objects.filter(path=path, item__in=visible_items(user))
+def visible_asset_file(*, user: User, paths: Sequence[str]) -> AssetFile | None:
+    """The asset file at one of ``paths`` (below DATA_ROOT; the first listed wins) if an item
+    ``user`` may see names it; with its item's collection's visibility (one query, no STAC
+    documents read)."""
+    found = (
+        AssetFile.objects.filter(path__in=paths, item__in=visible_items(user))
         .select_related("item__collection")
         .only("path", "media_type", "item__collection__visibility")
         .order_by("pk")
-        .first()
     )
+    return min(found, key=lambda asset: list(paths).index(asset.path), default=None)
+
+
+def restricted_collections_of(*, user: User) -> list[Collection]:
+    """The restricted collections ``user`` may see (one query), by title."""
+    restricted = visible_collections(user).filter(visibility=Collection.Visibility.RESTRICTED)
+    return list(restricted.order_by("title", "stac_id"))

@@ -3,76 +3,63 @@
 Programs read COGs from here the way they read them from object storage: GDAL's /vsicurl/
 (and so rasterio, odc-stac) sends Range requests, which Starlette's FileResponse answers
 (single and multiple ranges, 206/416, ETag, Last-Modified, If-Range) while streaming from disk.
-A file is served only when an item the caller may see names it as an asset; anything else,
-a restricted file included, is a plain 404, so its existence is not given away.
+Members of ZIP archives are files too: ``/data/<archive>.zip/<member path>`` (``zips.py``).
+
+A file is served only when an item the caller may see names it as an asset (the file itself,
+or the archive it is in); anything else, a restricted file included, is a plain 404, so its
+existence is not given away. The caller is who their API token (``Authorization: Bearer``),
+their session cookie or a signed URL (``signing.py``) says.
 """
 
 from __future__ import annotations
-
-import os
-from dataclasses import dataclass
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from catalog_portal.catalog.assets import DATA_HREF_PREFIX, asset_path, data_path
-from catalog_portal.lib.asgi_django import django_call, user_from_cookies
+from catalog_portal.data.files import SignatureInvalid, data_file_lookup
+from catalog_portal.data.signing import is_signed
+from catalog_portal.data.zips import MemberResponse
+from catalog_portal.lib.asgi_django import Credentials, InvalidToken, django_call
 
 # Files change only when they are re-ingested; an hour keeps map clients and GDAL from
 # asking again for every block, and ETags make a later check cheap.
 MAX_AGE = 3600
 
 
-@dataclass(frozen=True)
-class DataFile:
-    """A file the caller may read."""
-
-    path: Path
-    stat: os.stat_result
-    media_type: str | None
-    restricted: bool
-
-
-def data_file_lookup(*, cookies: dict[str, str], relative: str) -> DataFile | None:
-    """The file at ``relative`` below DATA_ROOT, if the caller may read it (sync, ORM)."""
-    from catalog_portal.catalog.selectors import visible_asset_file
-
-    path = data_path(DATA_HREF_PREFIX + relative)
-    if path is None:
-        return None
-    found = visible_asset_file(user=user_from_cookies(cookies), path=path)
-    local = asset_path(DATA_HREF_PREFIX + path) if found is not None else None
-    try:
-        stat = local.stat() if local is not None else None
-    except OSError:  # catalogued, but the file is gone
-        return None
-    if stat is None or not local.is_file():
-        return None
-    return DataFile(
-        path=local,
-        stat=stat,
-        media_type=found.media_type or None,
-        restricted=found.item.collection.is_restricted,
-    )
+def _error(status: int, code: str, description: str) -> JSONResponse:
+    return JSONResponse({"code": code, "description": description}, status_code=status)
 
 
 async def data_file(request: Request) -> Response:
     """A catalogued file, whole or in byte ranges (GET and HEAD /data/<path>)."""
-    found = await django_call(
-        data_file_lookup, cookies=request.cookies, relative=request.path_params["path"]
-    )
+    try:
+        found = await django_call(
+            data_file_lookup,
+            credentials=Credentials.of(headers=request.headers, cookies=request.cookies),
+            relative=request.path_params["path"],
+            query=dict(request.query_params),
+        )
+    except InvalidToken as error:
+        response = _error(401, "Unauthorized", str(error))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="catalog-portal"'
+        return response
+    except SignatureInvalid as error:
+        return _error(403, "Forbidden", str(error))
     if found is None:
-        return JSONResponse({"code": "NotFound", "description": "no such file"}, status_code=404)
-    scope = "private" if found.restricted else "public"
-    response = FileResponse(
-        found.path,
-        stat_result=found.stat,
-        media_type=found.media_type,
-        headers={"Cache-Control": f"{scope}, max-age={MAX_AGE}"},
-    )
+        return _error(404, "NotFound", "no such file")
+    # Restricted bytes, and anything fetched with a signature, are for this caller only.
+    private = found.restricted or is_signed(request.query_params)
+    headers = {"Cache-Control": f"{'private' if private else 'public'}, max-age={MAX_AGE}"}
+    if found.member is not None:
+        response: FileResponse = MemberResponse(
+            found.member, stat=found.stat, media_type=found.media_type, headers=headers
+        )
+    else:
+        response = FileResponse(
+            found.path, stat_result=found.stat, media_type=found.media_type, headers=headers
+        )
     if etag_matches(request.headers.get("if-none-match"), response.headers["etag"]):
         kept = ("etag", "last-modified", "cache-control")
         return Response(status_code=304, headers={name: response.headers[name] for name in kept})

@@ -2,12 +2,14 @@
 
 They need two things of Django: the ORM, from a worker thread that returns its database
 connection when done (nobody else will: Django's request signals do not fire for them), and
-the user behind a request's session cookie, resolved by Django's own auth machinery.
+the user behind a request's API token or session cookie, resolved by the accounts app and by
+Django's own auth machinery.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from importlib import import_module
 from typing import ParamSpec, TypeVar
 
@@ -43,12 +45,43 @@ async def django_call(function: Callable[P, R], *args: P.args, **kwargs: P.kwarg
     )
 
 
-def user_from_cookies(cookies: Mapping[str, str]) -> AbstractBaseUser | AnonymousUser:
-    """The user signed in with the Django session named by ``cookies`` (or anonymous).
+class InvalidToken(Exception):
+    """The request names an API token that is unknown or revoked (answered 401)."""
 
-    Call it inside ``django_call``: it reads the session and the user from the database.
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a request presents to say who it is: a Django session cookie and/or an API token
+    (``Authorization: Bearer``). Hashable, so caches can tell callers apart."""
+
+    session_key: str = ""
+    bearer: str | None = None  # None: no Authorization header; "" or a secret otherwise
+
+    @classmethod
+    def of(cls, *, headers: Mapping[str, str], cookies: Mapping[str, str]) -> Credentials:
+        """The credentials of a request's headers and cookies."""
+        from catalog_portal.accounts.tokens import bearer_secret
+
+        return cls(
+            session_key=cookies.get(settings.SESSION_COOKIE_NAME, ""),
+            bearer=bearer_secret(headers.get("authorization")),
+        )
+
+
+def credentials_user(credentials: Credentials) -> AbstractBaseUser | AnonymousUser:
+    """The user ``credentials`` stand for; sync (it queries: call it inside ``django_call``).
+
+    A token wins over the session; a token that names nobody raises InvalidToken rather than
+    quietly answering as anonymous, so a program learns that its token stopped working.
     """
-    return user_from_session_key(cookies.get(settings.SESSION_COOKIE_NAME, ""))
+    if credentials.bearer is not None:
+        from catalog_portal.accounts.tokens import api_token_user
+
+        user = api_token_user(secret=credentials.bearer)
+        if user is None:
+            raise InvalidToken("the API token is unknown or revoked")
+        return user
+    return user_from_session_key(credentials.session_key)
 
 
 def user_from_session_key(session_key: str) -> AbstractBaseUser | AnonymousUser:

@@ -74,9 +74,10 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default
 
 
-def env_secret(name: str, *, required: bool, dev_file: Path) -> str:
+def env_secret(name: str, *, required: bool, dev_file: Path | None) -> str:
     """Return a secret from ``NAME``, from the file named by ``NAME_FILE``, or for development
-    from ``dev_file`` (created with a random value on first use).
+    from ``dev_file`` (created with a random value on first use); with no ``dev_file``, an
+    optional secret that is not set is empty.
 
     ``required`` is set when running in production (DEBUG off): then a missing secret is an
     error, because a generated one would differ between processes behind a load balancer.
@@ -99,6 +100,8 @@ def env_secret(name: str, *, required: bool, dev_file: Path) -> str:
             f"{name} (or {name}_FILE) is required when DEBUG is off; "
             "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
+    if dev_file is None:
+        return ""
     if dev_file.exists():
         return dev_file.read_text().strip()
     dev_file.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from titiler.core.errors import DEFAULT_STATUS_CODES, add_exception_handlers
 
 from catalog_portal.catalog.search import InvalidParameter
+from catalog_portal.lib.asgi_django import InvalidToken
 
 
 class ItemNotFound(LookupError):
@@ -47,6 +48,7 @@ class NotModified(Exception):
 
 STATUS_CODES: dict[type[Exception], int] = {
     **DEFAULT_STATUS_CODES,
+    InvalidToken: 401,
     ItemNotFound: 404,
     SearchNotFound: 404,
     AssetNotServable: 404,

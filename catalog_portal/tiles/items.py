@@ -31,7 +31,7 @@ def catalog_item(
 ) -> CatalogItem:
     """The item a request addresses, if its user may see it (titiler's path dependency)."""
     found = catalog_item_find(
-        session_key=request_credentials(request=request), collection_id=collection, item_id=item
+        credentials=request_credentials(request=request), collection_id=collection, item_id=item
     )
     cache_check(request=request, version=found.version, private=found.restricted)
     return found

@@ -76,7 +76,7 @@ def search_context(
 ) -> SearchContext:
     """The registered search a request addresses, as its user sees it."""
     return search_context_find(
-        session_key=request_credentials(request=request), search_id=search_id
+        credentials=request_credentials(request=request), search_id=search_id
     )
 
 
@@ -100,7 +100,7 @@ def search_links(request: Request, search_id: str) -> list[dict[str, str]]:
 def search_register_route(request: Request, body: Annotated[SearchBody, Body()]) -> dict[str, Any]:
     """Register a search for mosaic tiles (POST /tiles/searches/register)."""
     registered = search_register_as(
-        session_key=request_credentials(request=request),
+        credentials=request_credentials(request=request),
         query=body.model_dump(by_alias=True, exclude_none=True),
     )
     return {"id": registered, "links": search_links(request, registered)}
@@ -173,7 +173,6 @@ def search_tile(
     tms = tile_matrix_sets.get(tileMatrixSetId)
     west, south, east, north = tms.bounds(x, y, z)
     found = search_items_find(
-        session_key=request_credentials(request=request),
         context=context,
         bbox=(max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0)),
     )
@@ -239,9 +238,7 @@ def search_bbox(
     bbox = (west, south, east, north)
     if not (-180 <= west < east <= 180 and -85.06 <= south < north <= 85.06):
         raise InvalidParameter("bbox", "must be west < east and south < north, in degrees")
-    found = search_items_find(
-        session_key=request_credentials(request=request), context=context, bbox=bbox
-    )
+    found = search_items_find(context=context, bbox=bbox)
     cache_check(request=request, version=found.version, private=found.restricted, per_user=True)
     if not found.items:
         raise TileNotFoundError(f"no item of search {context.search_id} in {bbox}")

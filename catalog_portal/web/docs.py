@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from catalog_portal.web.markdown import markdown_html
 
 DOCS = Path(__file__).parent / "docs"
-ORDER = ["python", "stac-api", "tiles"]
+ORDER = ["python", "stac-api", "tiles", "tokens"]
 
 
 @dataclass(frozen=True)

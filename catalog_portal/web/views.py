@@ -10,15 +10,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from catalog_portal.api.documents import Urls
+from catalog_portal.catalog.access import collection_may_share
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX
 from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
+from catalog_portal.catalog.sharing import collection_access_list
 from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.explore import explore_state
 from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
+from catalog_portal.web.sharing import ShareForm
 
 
 @require_GET
@@ -120,6 +123,7 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
     collection = visible_collection(user=request.user, stac_id=collection_id)
     if collection is None:
         raise Http404("No such collection")
+    may_share = collection_may_share(user=request.user, collection=collection)
     stac = collection.stac
     extent = stac.get("extent") or {}
     bbox = ((extent.get("spatial") or {}).get("bbox") or [None])[0]
@@ -139,6 +143,9 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
                 {"key": key, **asset} for key, asset in (stac.get("item_assets") or {}).items()
             ],
             "stac_url": Urls(request).api(f"collections/{collection.stac_id}"),
+            # Who has access, and the form to share: for the owner and administrators only.
+            "access": collection_access_list(collection=collection) if may_share else None,
+            "share_form": ShareForm() if may_share else None,
         },
     )
 
@@ -185,7 +192,6 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
     )
 
 
-@require_GET
 @require_GET
 def gallery(request: HttpRequest) -> HttpResponse:
     """Example analyses with their code and previews drawn by the tile server (GET /gallery/)."""

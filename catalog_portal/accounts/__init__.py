@@ -1,0 +1,1 @@
+"""Accounts: API tokens for programs, profile pages, and the sign-in extras (lockout, OIDC)."""
