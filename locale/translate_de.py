@@ -134,6 +134,102 @@ GERMAN = {
     "Show image previews on the map": "Bildvorschau auf der Karte zeigen",
     "Preview unavailable": "Vorschau nicht verfügbar",
     "This item has no assets.": "Dieses Element hat keine Dateien.",
+    # Accounts, tokens and sharing
+    "Token name": "Name des Tokens",
+    "What will use it, e.g. “laptop notebook” or “nightly job”.": "Wofür er gedacht ist, z. B. "
+    "„Notebook am Laptop“ oder „nächtlicher Job“.",
+    "Only the collection's owner and administrators share it.": "Nur die Eigentümerin oder der "
+    "Eigentümer der Sammlung und Administratoren können sie teilen.",
+    "Name either a user or a group.": "Nennen Sie entweder einen Benutzer oder eine Gruppe.",
+    "The expiry date is in the past.": "Das Ablaufdatum liegt in der Vergangenheit.",
+    "There is no user %(name)s.": "Es gibt keinen Benutzer %(name)s.",
+    "There is no group %(name)s.": "Es gibt keine Gruppe %(name)s.",
+    "Share with": "Teilen mit",
+    "a user": "einem Benutzer",
+    "a group": "einer Gruppe",
+    "Username or group name": "Benutzername oder Gruppenname",
+    "Until (optional)": "Bis (optional)",
+    "Access ends at the end of this day (UTC).": "Der Zugriff endet mit Ablauf dieses Tages (UTC).",
+    "The share could not be made: check the name and the date.": "Die Freigabe war nicht "
+    "möglich: Prüfen Sie den Namen und das Datum.",
+    "Shared with %(name)s.": "Freigegeben für %(name)s.",
+    "The share has ended.": "Die Freigabe ist beendet.",
+    "Your account": "Ihr Konto",
+    "E-mail": "E-Mail",
+    "Groups": "Gruppen",
+    "none": "keine",
+    "Restricted collections you can see": "Eingeschränkte Sammlungen, die Sie sehen",
+    "Change your password": "Passwort ändern",
+    "API tokens": "API-Tokens",
+    "Programs use a token instead of your password: send it as <code>Authorization: Bearer "
+    "&lt;token&gt;</code> to the STAC API, the tiles and the data files. A token acts as you; "
+    "revoke it when it is no longer needed.": "Programme verwenden statt Ihres Passworts einen "
+    "Token: Senden Sie ihn als <code>Authorization: Bearer &lt;token&gt;</code> an die "
+    "STAC-API, die Kacheln und die Datendateien. Ein Token handelt in Ihrem Namen; widerrufen "
+    "Sie ihn, wenn er nicht mehr gebraucht wird.",
+    "How to use tokens": "So verwenden Sie Tokens",
+    "Your new token. Copy it now: it will not be shown again.": "Ihr neuer Token. Kopieren Sie "
+    "ihn jetzt: Er wird nicht noch einmal angezeigt.",
+    "Copy": "Kopieren",
+    "Your API tokens": "Ihre API-Tokens",
+    "Name": "Name",
+    "Starts with": "Beginnt mit",
+    "Created": "Erstellt",
+    "Last used": "Zuletzt verwendet",
+    "Actions": "Aktionen",
+    "never": "nie",
+    "Revoke the token %(name)s": "Den Token %(name)s widerrufen",
+    "Revoke": "Widerrufen",
+    "You have no API tokens yet.": "Sie haben noch keine API-Tokens.",
+    "Create a token": "Token erstellen",
+    "Create token": "Token erstellen",
+    "Your account (%(name)s)": "Ihr Konto (%(name)s)",
+    "Too many failed logins": "Zu viele fehlgeschlagene Anmeldungen",
+    "Logging in is locked after too many wrong passwords. Try again in %(cooloff_time)s.": "Die "
+    "Anmeldung ist nach zu vielen falschen Passwörtern gesperrt. Versuchen Sie es in "
+    "%(cooloff_time)s wieder.",
+    "Logging in is locked after too many wrong passwords. An administrator can unlock it.": "Die "
+    "Anmeldung ist nach zu vielen falschen Passwörtern gesperrt. Ein Administrator kann sie "
+    "entsperren.",
+    "Forgot your password?": "Passwort vergessen?",
+    "Signing in with %(provider)s did not work. Try again, or log in with your password.": "Die "
+    "Anmeldung mit %(provider)s hat nicht funktioniert. Versuchen Sie es erneut oder melden Sie "
+    "sich mit Ihrem Passwort an.",
+    "Log in with %(provider)s": "Mit %(provider)s anmelden",
+    "Password changed": "Passwort geändert",
+    "Your password is changed.": "Ihr Passwort ist geändert.",
+    "Change the password": "Passwort ändern",
+    "Password set": "Passwort gesetzt",
+    "Your new password is set.": "Ihr neues Passwort ist gesetzt.",
+    "Choose a new password": "Neues Passwort wählen",
+    "Set the password": "Passwort setzen",
+    "This link has been used already or has expired. Ask for a new one.": "Dieser Link wurde "
+    "bereits verwendet oder ist abgelaufen. Fordern Sie einen neuen an.",
+    "Reset your password": "Passwort zurücksetzen",
+    "Check your e-mail": "Prüfen Sie Ihre E-Mails",
+    "If an account has this address, a link to choose a new password is on its way. It works "
+    "once, for a few days.": "Wenn ein Konto diese Adresse hat, ist ein Link zum Wählen eines "
+    "neuen Passworts unterwegs. Er funktioniert einmal und einige Tage lang.",
+    "Enter the e-mail address of your account; we will send you a link to choose a new "
+    "password.": "Geben Sie die E-Mail-Adresse Ihres Kontos ein; wir senden Ihnen einen Link, "
+    "mit dem Sie ein neues Passwort wählen.",
+    "Send the link": "Link senden",
+    "Who has access": "Wer Zugriff hat",
+    "This collection is public: everyone sees it. Shares count when it is restricted.": "Diese "
+    "Sammlung ist öffentlich: Alle sehen sie. Freigaben zählen, wenn sie eingeschränkt ist.",
+    "Administrators see every collection.": "Administratoren sehen jede Sammlung.",
+    "Who": "Wer",
+    "How": "Wie",
+    "Until": "Bis",
+    "Group": "Gruppe",
+    "owner": "Eigentümer",
+    "granted by an administrator": "von einem Administrator gewährt",
+    "shared": "freigegeben",
+    "expired": "abgelaufen",
+    "End the share with %(name)s": "Die Freigabe für %(name)s beenden",
+    "End share": "Freigabe beenden",
+    "Share with user/group": "Mit Benutzer/Gruppe teilen",
+    "Share": "Teilen",
 }
 
 

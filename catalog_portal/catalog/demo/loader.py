@@ -49,14 +49,19 @@ def demo_catalog_load(
 
 
 def demo_catalog_store(*, collections: list[DemoCollection]) -> DemoReport:
-    """Upsert generated demo collections and their items, and grant the restricted ones."""
+    """Upsert generated demo collections and their items, and grant the restricted ones to the
+    demo group (the demo user owns them, unless someone else already does)."""
     report = DemoReport()
     group = demo_access_ensure()
+    owner = User.objects.get(username=DEMO_USER)
     for demo in collections:
         with transaction.atomic():
             collection, _ = collection_upsert(stac=demo.stac, curation=demo.curation)
             if collection.visibility == Collection.Visibility.RESTRICTED:
                 collection.groups.add(group)
+                if collection.owner_id is None:  # so the demo user can try sharing it
+                    collection.owner = owner
+                    collection.save(update_fields=["owner"])
         report.items.add(items_upsert(collection=collection, stacs=demo.items))
         report.collections.append(collection.stac_id)
     return report
