@@ -278,8 +278,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # titiler logs every reader it opens at INFO: one line per tile.
-    "loggers": {"titiler": {"level": "WARNING"}},
+    # titiler logs every reader it opens at INFO (one line per tile); django-axes every login.
+    "loggers": {"titiler": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),

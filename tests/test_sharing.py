@@ -123,7 +123,7 @@ def test_the_owner_shares_and_unshares_from_the_collection_page(secret, bob, cha
     )
     assert "Shared with charlie." in response.content.decode()
     share = CollectionShare.objects.get(collection=secret, user=charlie)
-    assert share.expires == dt.datetime(2100, 1, 1, tzinfo=dt.UTC)  # the end of that day
+    assert share.expires == dt.datetime(2099, 12, 31, 23, 59, 59, tzinfo=dt.UTC)  # that day's end
     assert "charlie" in response.content.decode()
     client.post(f"/collections/secret-collection/shares/{share.pk}/remove/")
     assert not CollectionShare.objects.filter(pk=share.pk).exists()

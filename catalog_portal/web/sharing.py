@@ -43,7 +43,8 @@ class ShareForm(forms.Form):
         until = self.cleaned_data.get("until")
         if until is None:
             return None
-        return dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        # The last second of that day, so the access list shows the day that was chosen.
+        return dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=dt.UTC)
 
 
 def _shareable(request: HttpRequest, collection_id: str) -> Collection:
