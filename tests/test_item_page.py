@@ -90,3 +90,14 @@ def test_nested_values_are_readable_and_escaped():
 def test_extensions_are_grouped_after_the_general_fields():
     groups = metadata_groups({"proj:epsg": 32633, "platform": "sentinel-2a", "eo:cloud_cover": 3})
     assert [group.label for group in groups] == ["General", "Electro-Optical", "Projection"]
+
+
+def test_the_metadata_table_speaks_german_too(client, items):
+    """stac-fields' labels are English; those the portal lists (web/field_labels.py) are in
+    the German catalogue, and the data's own names stay as they are."""
+    url = URL.format("public-orthos", "4622-42")
+    page = rows(client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode())
+    assert 'EPSG-Code</th> <td><a href="https://epsg.io/31255"' in page
+    assert "Bewölkung</th> <td>12.5 %</td>" in page
+    assert "Aufnahmezeit</th> <td><time" in page
+    assert "Wolken</th>" in page and "Max Gsd</th>" in page

@@ -84,6 +84,7 @@ EXAMPLES = [
         name="sentinel2_ndvi",
         title=_("Sentinel-2 NDVI"),
         summary=_(
+            # xgettext:no-python-format ("20 % cloud" is text, not a placeholder)
             "The median summer vegetation index near Klagenfurt from Sentinel-2 L2A red and "
             "near-infrared bands, leaving out scenes with more than 20 % cloud (a CQL2 filter)."
         ),

@@ -50,11 +50,14 @@ def vocabulary() -> dict[str, Any]:
 
 
 def field_spec(key: str) -> dict[str, Any]:
-    """What the vocabulary says of ``key`` (a label at least)."""
+    """What the vocabulary says of ``key`` (a label at least, in the active language when
+    ``field_labels.py`` lists it)."""
     spec = vocabulary()["metadata"].get(key)
     if isinstance(spec, str):
-        return {"label": spec}
-    return spec if isinstance(spec, dict) else {"label": humanize(key)}
+        return {"label": _(spec)}
+    if isinstance(spec, dict):
+        return {**spec, "label": _(spec["label"])} if spec.get("label") else spec
+    return {"label": humanize(key)}
 
 
 def humanize(key: str) -> str:
@@ -69,7 +72,7 @@ def extension_label(key: str) -> str:
         return _("General")
     prefix = key.split(":", 1)[0]
     label = vocabulary()["extensions"].get(prefix, prefix.upper())
-    return label["label"] if isinstance(label, dict) else label
+    return _(label["label"] if isinstance(label, dict) else label)
 
 
 def metadata_groups(properties: dict[str, Any]) -> list[Group]:
