@@ -15,7 +15,7 @@ from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.web.docs import doc_page, doc_pages
-from catalog_portal.web.explore import explore_state
+from catalog_portal.web.explore import chosen_collection, explore_state
 from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
@@ -73,7 +73,7 @@ EXPLORE_COUNT_CAP = 1_000
 def explore(request: HttpRequest) -> HttpResponse:
     """Items over a map, filtered by dataset, dates, area and properties (GET /explore/)."""
     collections = catalog_overview(user=request.user).collections
-    chosen = next((c for c in collections if c.stac_id == request.GET.get("collection")), None)
+    chosen = chosen_collection(request.GET, collections=collections)
     context = {"collections": collections, "chosen": chosen, "cap": EXPLORE_COUNT_CAP}
     try:
         if request.GET.get("collection") and chosen is None:
