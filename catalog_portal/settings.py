@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "catalog_portal.catalog",
     "catalog_portal.web",
     "catalog_portal.tiles",
+    "catalog_portal.snippets",
 ]
 
 MIDDLEWARE = [
