@@ -32,7 +32,8 @@ def search_spec_read(*, user: User, query: QueryDict, absolute: Absolute) -> Sni
     state = explore_state(query, queryables=chosen.queryables if chosen else {})
     state.search()  # checks what the page checks (dates in order, filter values typed)
     search = {**state.mosaic_search(), "limit": PAGE_SIZE}
-    page_url = absolute(reverse("explore") + "?" + state.query(preview=""))
+    explore_query = state.query(preview="")
+    page_url = absolute(reverse("explore") + (f"?{explore_query}" if explore_query else ""))
     if chosen is not None:
         name = f"{chosen.stac_id}-search"
         return _collection_spec(user, chosen, name, page_url, search, absolute)

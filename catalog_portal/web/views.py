@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -108,6 +109,8 @@ def explore(request: HttpRequest) -> HttpResponse:
         features={"type": "FeatureCollection", "features": features},
         # What the map registers with the tiler for its preview mosaic: the same search.
         mosaic_search=state.mosaic_search(),
+        # The code snippets of the same search: the same query, without paging or preview.
+        snippet_url=f"{reverse('snippets:search')}?{state.query(preview='')}",
         next_query=state.query(token=page.next_token) if page.next_token else "",
         prev_query=state.query(token=page.prev_token) if page.prev_token else "",
     )
