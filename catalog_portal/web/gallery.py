@@ -83,7 +83,7 @@ EXAMPLES = [
     Example(
         name="sentinel2_ndvi",
         title=_("Sentinel-2 NDVI"),
-        summary=_(
+        summary=_(  # xgettext:no-python-format ("20 % cloud" is no placeholder for msgfmt)
             "The median summer vegetation index near Klagenfurt from Sentinel-2 L2A red and "
             "near-infrared bands, leaving out scenes with more than 20 % cloud (a CQL2 filter)."
         ),
