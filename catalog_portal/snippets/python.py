@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from catalog_portal.snippets.layout import PYTHON, Call, Raw, Strings, comment, statement
 from catalog_portal.snippets.spec import (
     TOKEN_VARIABLE,
+    LoadSpec,
     SnippetSpec,
     search_aoi,
     search_body,
@@ -39,7 +40,8 @@ class Program:
 def python_program_make(*, spec: SnippetSpec, one_item: bool) -> Program:
     """The program for ``spec``: all items with odc-stac, or (``one_item``) the first item's
     asset with rioxarray."""
-    loads = spec.load is not None and not one_item
+    load = None if one_item else spec.load
+    loads = load is not None
     packages = ["pystac-client"]
     if loads:
         packages.append("odc-stac")
@@ -65,8 +67,8 @@ def python_program_make(*, spec: SnippetSpec, one_item: bool) -> Program:
         ]
     )
     cells = [_imports(spec, loads=loads, one_item=one_item), _client(spec), _search(spec)]
-    if loads:
-        cells.extend([_load(spec), _plot(spec)])
+    if load is not None:
+        cells.extend([_load(spec, load), _plot(load)])
     elif one_item:
         cells.extend([_open_one(spec), _plot_one()])
     else:
@@ -165,9 +167,7 @@ def _gdal_options(spec: SnippetSpec) -> tuple[tuple[str, Raw | str], ...]:
     return tuple(options)
 
 
-def _load(spec: SnippetSpec) -> str:
-    load = spec.load
-    assert load is not None
+def _load(spec: SnippetSpec, load: LoadSpec) -> str:
     reading = "GDAL reads the pixels over HTTP, only the blocks it needs"
     lines = _comment(reading + (", with the token." if spec.restricted else "."))
     configure = Call("odc.stac.configure_rio", kwargs=_gdal_options(spec))
@@ -196,9 +196,7 @@ def _load(spec: SnippetSpec) -> str:
     return "\n".join(lines)
 
 
-def _plot(spec: SnippetSpec) -> str:
-    load = spec.load
-    assert load is not None
+def _plot(load: LoadSpec) -> str:
     band = PYTHON.scalar(load.bands[0])
     if load.nodata is None:
         return "\n".join(

@@ -16,13 +16,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
 from catalog_portal.catalog.search import InvalidParameter
-from catalog_portal.snippets.languages import (
-    LANGUAGES,
-    Language,
-    Snippet,
-    snippet_language,
-    snippet_make,
-)
+from catalog_portal.snippets.languages import LANGUAGES, Snippet, snippet_language, snippet_make
 from catalog_portal.snippets.spec import TOKEN_VARIABLE, SnippetSpec
 from catalog_portal.snippets.subjects import (
     collection_spec_read,
@@ -100,7 +94,7 @@ def _snippet_response(
         {
             "spec": spec,
             "snippet": snippet,
-            "highlighted": mark_safe(code),  # noqa: S308 - Pygments escapes the code
+            "highlighted": mark_safe(code),  # Pygments escapes the code it highlights
             "languages": [
                 (other, _query(request, lang=other.key), other == language)
                 for other in LANGUAGES.values()
@@ -114,7 +108,7 @@ def _snippet_response(
 
 
 def _file_response(snippet: Snippet) -> HttpResponse:
-    language: Language = snippet.language
+    language = snippet.language
     response = HttpResponse(snippet.text, content_type=f"{language.media_type}; charset=utf-8")
     disposition = "attachment" if language.key == "notebook" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{snippet.filename}"'
