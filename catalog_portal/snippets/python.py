@@ -66,14 +66,20 @@ def python_program_make(*, spec: SnippetSpec, one_item: bool) -> Program:
             f"Needs: pip install {' '.join(packages)}",
         ]
     )
-    cells = [_imports(spec, loads=loads, one_item=one_item), _client(spec), _search(spec)]
+    area_and_dates, stand_ins = _area_and_dates(spec)
+    cells = [
+        _imports(spec, loads=loads, one_item=one_item),
+        _token() if spec.restricted else None,
+        area_and_dates,
+        _search(spec, stand_ins),
+    ]
     if load is not None:
         cells.extend([_load(spec, load), _plot(load)])
     elif one_item:
         cells.extend([_open_one(spec), _plot_one()])
     else:
         cells.append("for item in items:\n    print(item.id, item.datetime)")
-    return Program(doc=doc, cells=tuple(cells))
+    return Program(doc=doc, cells=tuple(cell for cell in cells if cell))
 
 
 def _imports(spec: SnippetSpec, *, loads: bool, one_item: bool) -> str:
@@ -92,9 +98,8 @@ def _imports(spec: SnippetSpec, *, loads: bool, one_item: bool) -> str:
     return "\n".join(lines)
 
 
-def _client(spec: SnippetSpec) -> str:
-    if not spec.restricted:
-        return statement("catalog = ", Call("Client.open", (spec.api_url,)), style=PYTHON)
+def _token() -> str:
+    """Read the API token from the environment, or stop with a sentence."""
     message = f"Set {TOKEN_VARIABLE} to your API token: this data is restricted."
     return "\n".join(
         [
@@ -106,18 +111,13 @@ def _client(spec: SnippetSpec) -> str:
             "if not token:",
             statement("raise ", Call("SystemExit", (message,)), style=PYTHON, depth=1),
             'headers = {"Authorization": f"Bearer {token}"}',
-            statement(
-                "catalog = ",
-                Call("Client.open", (spec.api_url,), (("headers", Raw("headers")),)),
-                style=PYTHON,
-            ),
         ]
     )
 
 
-def _search(spec: SnippetSpec) -> str:
-    lines = []
-    stand_ins = {}
+def _area_and_dates(spec: SnippetSpec) -> tuple[str | None, dict[str, Raw]]:
+    """The search's area and dates as variables, and the names the filter uses for them."""
+    lines, stand_ins = [], {}
     aoi = search_aoi(spec.search)
     if aoi is not None:
         west, south, east, north = spec.search["bbox"]
@@ -133,29 +133,32 @@ def _search(spec: SnippetSpec) -> str:
         lines.extend(_comment(f"Acquired {' '.join(filter(None, span))}"))
         lines.append(statement("time_range = ", interval, style=PYTHON))
         stand_ins["interval"] = Raw("time_range")
-    if lines:
-        lines.append("")
+    return ("\n".join(lines) if lines else None), stand_ins
+
+
+def _search(spec: SnippetSpec, stand_ins: dict[str, Raw]) -> str:
+    """Open the API and search, in one try: a refused token is refused at the first request."""
+    headers = (("headers", Raw("headers")),) if spec.restricted else ()
     body = search_body(spec.search, **stand_ins)
-    keywords = [(key.replace("-", "_"), value) for key, value in body.items()]
-    lines.extend(
+    keywords = tuple((key.replace("-", "_"), value) for key, value in body.items())
+    refused = Raw('f"The portal refused the search: {error}"')
+    return "\n".join(
         [
-            statement("search = ", Call("catalog.search", kwargs=tuple(keywords)), style=PYTHON),
             "try:",
+            statement(
+                "catalog = ", Call("Client.open", (spec.api_url,), headers), style=PYTHON, depth=1
+            ),
+            statement("search = ", Call("catalog.search", kwargs=keywords), style=PYTHON, depth=1),
             "    items = search.item_collection()",
             "except APIError as error:",
             statement(
-                "raise ",
-                Call("SystemExit", (Raw('f"The portal refused the search: {error}"'),)),
-                style=PYTHON,
-                depth=1,
-                tail=" from None",
+                "raise ", Call("SystemExit", (refused,)), style=PYTHON, depth=1, tail=" from None"
             ),
             "if not items:",
             '    raise SystemExit("No items match this search.")',
             'print(f"{len(items)} items found")',
         ]
     )
-    return "\n".join(lines)
 
 
 def _gdal_options(spec: SnippetSpec) -> tuple[tuple[str, Raw | str], ...]:
