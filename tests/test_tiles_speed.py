@@ -3,7 +3,8 @@
 Pinned datum shifts (tiles/datum.py): MGI rasters are read through a CRS bound to the Helmert
 transformation PROJ itself picks, so tiles are the same pixels as without the pin; rasters
 already on WGS 84 are read as they are. Shared tile matrix sets (tiles/grids.py), cached zoom
-ranges (tiles/reader.py) and the reading threads (tiles/gdal.py) likewise."""
+ranges and per-file coverage checks (tiles/reader.py) and the reading threads (tiles/gdal.py)
+likewise."""
 
 from __future__ import annotations
 
@@ -104,3 +105,35 @@ def test_cached_zoom_ranges_are_rio_tilers(demo, collection, tms_id):
     for _ in range(2):  # computed, then cached
         with CatalogItemReader(item, tms=tms) as reader:
             assert (reader.minzoom, reader.maxzoom) == expected
+
+
+@pytest.mark.parametrize("collection", ["dop-kaernten-tamsweg", "sentinel-2-l2a", "GFM"])
+def test_asset_coverage_is_rio_tilers_away_from_the_files_edges(demo_files, collection):
+    """The per-file check (tiles/reader.py AssetReader) says what rio-tiler's says for tiles
+    inside, around and far from a file; only tiles touching its edge may differ (the file's
+    reprojected bounds are a little wider than the file), and those read as transparent."""
+    from catalog_portal.tiles.reader import AssetReader
+
+    path = demo_file(demo_files, collection)
+    with Reader(reading_name(path)) as plain, AssetReader(reading_name(path)) as cached:
+        west, south, east, north = transform_bounds(plain.crs, "EPSG:4326", *plain.bounds)
+        zoom = plain.maxzoom
+        middle = WEB_MERCATOR.tile((west + east) / 2, (south + north) / 2, zoom)
+        candidates = [middle, WEB_MERCATOR.tile(west - 1, south - 1, zoom)]
+        candidates += list(WEB_MERCATOR.tiles(west, south, east, north, [zoom - 2]))
+        for tile in candidates:
+            tile_west, tile_south, tile_east, tile_north = WEB_MERCATOR.bounds(tile)
+            on_edge = tile_west < west < tile_east or tile_west < east < tile_east
+            on_edge |= tile_south < south < tile_north or tile_south < north < tile_north
+            if not on_edge:
+                assert cached.tile_exists(*tile) == plain.tile_exists(*tile), tile
+
+
+def test_an_items_assets_are_read_by_the_per_file_coverage_reader(demo):
+    from catalog_portal.tiles.lookups import catalog_item_find
+    from catalog_portal.tiles.reader import AssetReader, CatalogItemReader
+
+    stac = next(c for c in demo if c.stac["id"] == "GFM").items[0]
+    item = catalog_item_find(session_key="", collection_id="GFM", item_id=stac["id"])
+    with CatalogItemReader(item) as reader:
+        assert reader.reader is AssetReader
