@@ -367,7 +367,7 @@ def test_the_snippets_cql2_filter_finds_what_the_explore_page_finds(demo, anonym
         mosaic = state.mosaic_search()
         as_cql2 = search_from_params(
             collections=mosaic.get("collections"),
-            filter=search_filter(mosaic),
+            filter=search_filter(search=mosaic),
             filter_lang="cql2-json",
             limit=10_000,
         )

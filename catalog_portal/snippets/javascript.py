@@ -55,7 +55,8 @@ def javascript_program_make(*, spec: SnippetSpec) -> str:
     )
     lines.extend(["// The same search on the portal:", f"// {spec.page_url}", ""])
     lines.append(statement("const API_URL = ", spec.api_url, style=JAVASCRIPT, tail=";"))
-    lines.append(statement("const SEARCH = ", search_body(spec.search), style=JAVASCRIPT, tail=";"))
+    body = search_body(search=spec.search)
+    lines.append(statement("const SEARCH = ", body, style=JAVASCRIPT, tail=";"))
     if spec.restricted:
         lines.extend(
             [

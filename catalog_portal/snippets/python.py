@@ -118,7 +118,7 @@ def _token() -> str:
 def _area_and_dates(spec: SnippetSpec) -> tuple[str | None, dict[str, Raw]]:
     """The search's area and dates as variables, and the names the filter uses for them."""
     lines, stand_ins = [], {}
-    aoi = search_aoi(spec.search)
+    aoi = search_aoi(search=spec.search)
     if aoi is not None:
         west, south, east, north = spec.search["bbox"]
         lines.extend(
@@ -126,7 +126,7 @@ def _area_and_dates(spec: SnippetSpec) -> tuple[str | None, dict[str, Raw]]:
         )
         lines.append(statement("aoi = ", aoi, style=PYTHON))
         stand_ins["aoi"] = Raw("aoi")
-    interval = search_interval(spec.search)
+    interval = search_interval(search=spec.search)
     if interval is not None:
         start, end = interval
         span = [f"from {start}" if start != ".." else "", f"until {end}" if end != ".." else ""]
@@ -139,7 +139,7 @@ def _area_and_dates(spec: SnippetSpec) -> tuple[str | None, dict[str, Raw]]:
 def _search(spec: SnippetSpec, stand_ins: dict[str, Raw]) -> str:
     """Open the API and search, in one try: a refused token is refused at the first request."""
     headers = (("headers", Raw("headers")),) if spec.restricted else ()
-    body = search_body(spec.search, **stand_ins)
+    body = search_body(search=spec.search, **stand_ins)
     keywords = tuple((key.replace("-", "_"), value) for key, value in body.items())
     refused = Raw('f"The portal refused the search: {error}"')
     return "\n".join(
@@ -183,7 +183,7 @@ def _load(spec: SnippetSpec, load: LoadSpec) -> str:
     lines.extend(_comment(f"From the collection's metadata: {'; '.join(grid)}."))
     crs: Raw | str = load.crs
     if load.crs.startswith(("PROJCRS", "GEOGCRS", "PROJCS", "GEOGCS", "COMPOUNDCRS")):
-        lines.append(statement("crs_wkt2 = ", Strings(wkt_parts(load.crs)), style=PYTHON))
+        lines.append(statement("crs_wkt2 = ", Strings(wkt_parts(wkt=load.crs)), style=PYTHON))
         crs = Raw("crs_wkt2")
     kwargs: list[tuple[str, object]] = []
     if spec.search.get("bbox"):

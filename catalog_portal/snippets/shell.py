@@ -37,6 +37,6 @@ def curl_script_make(*, spec: SnippetSpec) -> str:
     lines.append(f'curl --fail-with-body --silent --show-error -X POST "{spec.api_url}/search" \\')
     lines.extend(f"  {header} \\" for header in headers)
     lines.append("  --data-binary @- <<'JSON'")
-    lines.append(statement("", search_body(spec.search), style=JSON))
+    lines.append(statement("", search_body(search=spec.search), style=JSON))
     lines.append("JSON")
     return "\n".join(lines) + "\n"

@@ -49,7 +49,7 @@ class SnippetSpec:
     load: LoadSpec | None  # None: no single collection, or no raster assets to load
 
 
-def search_aoi(search: dict[str, Any]) -> dict[str, Any] | None:
+def search_aoi(*, search: dict[str, Any]) -> dict[str, Any] | None:
     """The search's bbox as a GeoJSON polygon (two, across the antimeridian)."""
     if not search.get("bbox"):
         return None
@@ -57,7 +57,7 @@ def search_aoi(search: dict[str, Any]) -> dict[str, Any] | None:
     return _lists(mapping)
 
 
-def search_interval(search: dict[str, Any]) -> list[str] | None:
+def search_interval(*, search: dict[str, Any]) -> list[str] | None:
     """The search's datetime as a CQL2 interval ``[start, end]`` (``..`` for an open end)."""
     value = search.get("datetime")
     if not value:
@@ -67,17 +67,17 @@ def search_interval(search: dict[str, Any]) -> list[str] | None:
 
 
 def search_filter(
-    search: dict[str, Any], *, aoi: Any = None, interval: Any = None
+    *, search: dict[str, Any], aoi: Any = None, interval: Any = None
 ) -> dict[str, Any] | None:
     """The search's area, dates and property filter as one CQL2-JSON filter: ``s_intersects``
     of the area, ``anyinteracts`` of the dates, then the property conditions. ``aoi`` and
     ``interval`` stand in for the literal values (a program names them as variables)."""
     conditions = []
     if search.get("bbox"):
-        geometry = search_aoi(search) if aoi is None else aoi
+        geometry = search_aoi(search=search) if aoi is None else aoi
         conditions.append({"op": "s_intersects", "args": [{"property": "geometry"}, geometry]})
     if search.get("datetime"):
-        span = {"interval": search_interval(search) if interval is None else interval}
+        span = {"interval": search_interval(search=search) if interval is None else interval}
         conditions.append({"op": "anyinteracts", "args": [{"property": "datetime"}, span]})
     extra = search.get("filter")
     if extra:
@@ -87,13 +87,14 @@ def search_filter(
     return conditions[0] if len(conditions) == 1 else {"op": "and", "args": conditions}
 
 
-def search_body(search: dict[str, Any], **stand_ins: Any) -> dict[str, Any]:
-    """The JSON body of POST /search for ``search``, its area and dates in the CQL2 filter."""
+def search_body(*, search: dict[str, Any], aoi: Any = None, interval: Any = None) -> dict[str, Any]:
+    """The JSON body of POST /search for ``search``, its area and dates in the CQL2 filter
+    (``aoi`` and ``interval`` stand in for them as in search_filter)."""
     body: dict[str, Any] = {}
     for key in ("collections", "ids"):
         if search.get(key):
             body[key] = list(search[key])
-    cql2 = search_filter(search, **stand_ins)
+    cql2 = search_filter(search=search, aoi=aoi, interval=interval)
     if cql2 is not None:
         body.update({"filter-lang": "cql2-json", "filter": cql2})
     for key in ("sortby", "limit"):
@@ -154,14 +155,14 @@ def _crs(summaries: dict[str, Any], properties: dict[str, Any]) -> tuple[str | N
         wkt2 = _single(source.get("proj:wkt2"))
         if code or epsg:
             text, field = (code, "proj:code") if code else (f"EPSG:{epsg}", "proj:epsg")
-            return text, f"{crs_name(text)} ({field} of {where})"
+            return text, f"{_crs_name(text)} ({field} of {where})"
         if wkt2:
-            return wkt2, f"{crs_name(wkt2)} (proj:wkt2 of {where})"
+            return wkt2, f"{_crs_name(wkt2)} (proj:wkt2 of {where})"
     return None, ""
 
 
 @lru_cache(maxsize=64)
-def crs_name(text: str) -> str:
+def _crs_name(text: str) -> str:
     """A CRS's name, and for one given as WKT the EPSG code it matches, if any."""
     try:
         crs = CRS.from_user_input(text)
@@ -196,7 +197,7 @@ def _resolution(
     return next((abs(float(c)) for c in candidates if isinstance(c, int | float)), None)
 
 
-def wkt_parts(wkt: str, width: int = 76) -> tuple[str, ...]:
+def wkt_parts(*, wkt: str, width: int = 76) -> tuple[str, ...]:
     """A long WKT cut after commas into pieces of at most about ``width`` characters, to be
     written as implicitly concatenated strings."""
     parts, current = [], ""
