@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "catalog_portal.accounts",
     "catalog_portal.web",
     "catalog_portal.tiles",
+    "catalog_portal.snippets",
 ]
 
 MIDDLEWARE = [

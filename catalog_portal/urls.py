@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("catalog_portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("snippets/", include("catalog_portal.snippets.urls")),
     path("", include("catalog_portal.web.urls")),
 ]

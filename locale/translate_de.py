@@ -260,6 +260,21 @@ GERMAN = {
     "Projection": "Projektion",
     "Satellite": "Satellit",
     "Updated": "Aktualisiert",
+    "Code snippet": "Code-Schnipsel",
+    "Code snippet for search results": "Code-Schnipsel für die Suchergebnisse",
+    "This snippet cannot be made:": "Dieser Code-Schnipsel lässt sich nicht erstellen:",
+    "Show it on the portal": "Im Portal ansehen",
+    "Programming language": "Programmiersprache",
+    "This data is restricted: the code reads your API token from the environment variable "
+    "<code>%(name)s</code>.": "Diese Daten sind zugangsbeschränkt: Der Code liest Ihr API-Token "
+    "aus der Umgebungsvariable <code>%(name)s</code>.",
+    "Download notebook": "Notebook herunterladen",
+    "Code": "Code",
+    "The code could not be loaded": "Der Code konnte nicht geladen werden",
+    "Close": "Schließen",
+    "Link to this snippet": "Link zu diesem Code-Schnipsel",
+    "Python (one item)": "Python (ein Element)",
+    "Jupyter notebook": "Jupyter-Notebook",
 }
 
 
@@ -276,6 +291,8 @@ def main(path: Path) -> int:
             entry.msgstr = german
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+            # msgmerge's guess (#| msgid ...) is moot once the text is translated here.
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     po.metadata["Language"] = "de"
     po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
     po.save()

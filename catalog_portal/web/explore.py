@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import ItemSearch, search_from_params
 from catalog_portal.catalog.search.errors import InvalidParameter
 from catalog_portal.web.metadata import field_spec
@@ -141,6 +142,12 @@ class ExploreState:
             filter_lang="cql2-json",
             limit=limit or PAGE_SIZE,
         )
+
+
+def chosen_collection(query: QueryDict, *, collections: list[Collection]) -> Collection | None:
+    """The collection ``collection=`` names among ``collections`` (the visitor's), or None
+    (when it names none, or one the visitor may not see)."""
+    return next((c for c in collections if c.stac_id == query.get("collection")), None)
 
 
 def explore_state(query: QueryDict, *, queryables: dict[str, dict[str, Any]]) -> ExploreState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -17,7 +18,7 @@ from catalog_portal.catalog.search import InvalidParameter, item_count, item_sea
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.catalog.sharing import collection_access_list
 from catalog_portal.web.docs import doc_page, doc_pages
-from catalog_portal.web.explore import explore_state
+from catalog_portal.web.explore import chosen_collection, explore_state
 from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
@@ -76,7 +77,7 @@ EXPLORE_COUNT_CAP = 1_000
 def explore(request: HttpRequest) -> HttpResponse:
     """Items over a map, filtered by dataset, dates, area and properties (GET /explore/)."""
     collections = catalog_overview(user=request.user).collections
-    chosen = next((c for c in collections if c.stac_id == request.GET.get("collection")), None)
+    chosen = chosen_collection(request.GET, collections=collections)
     context = {"collections": collections, "chosen": chosen, "cap": EXPLORE_COUNT_CAP}
     try:
         if request.GET.get("collection") and chosen is None:
@@ -111,6 +112,8 @@ def explore(request: HttpRequest) -> HttpResponse:
         features={"type": "FeatureCollection", "features": features},
         # What the map registers with the tiler for its preview mosaic: the same search.
         mosaic_search=state.mosaic_search(),
+        # The code snippets of the same search: the same query, without paging or preview.
+        snippet_url=f"{reverse('snippets:search')}?{state.query(preview='')}",
         next_query=state.query(token=page.next_token) if page.next_token else "",
         prev_query=state.query(token=page.prev_token) if page.prev_token else "",
     )

@@ -25,17 +25,20 @@ export function setUpTabs(root = document) {
   }
 }
 
+// Puts ``text`` on the clipboard and says so on the button for a moment.
+export async function copyWithFeedback(button, text) {
+  button.dataset.label ??= button.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = button.dataset.copiedLabel || "Copied";
+  } catch {
+    button.textContent = button.dataset.failedLabel || "Copy failed";
+  }
+  setTimeout(() => { button.textContent = button.dataset.label; }, 1500);
+}
+
 export function setUpCopyButtons(root = document) {
   for (const button of root.querySelectorAll("[data-copy]")) {
-    button.addEventListener("click", async () => {
-      const label = button.textContent;
-      try {
-        await navigator.clipboard.writeText(button.dataset.copy);
-        button.textContent = button.dataset.copiedLabel || "Copied";
-      } catch {
-        button.textContent = button.dataset.failedLabel || "Copy failed";
-      }
-      setTimeout(() => { button.textContent = label; }, 1500);
-    });
+    button.addEventListener("click", () => copyWithFeedback(button, button.dataset.copy));
   }
 }
