@@ -8,33 +8,24 @@ token. One user, whose claims the test chooses.
 
 from __future__ import annotations
 
-import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import jwt
 
+from tests.local_server import JsonHandler, LocalServer
 
-class OidcProvider:
+
+class OidcProvider(LocalServer):
     """``with OidcProvider(client_id, client_secret, claims) as provider: provider.url``."""
 
     def __init__(self, *, client_id: str, client_secret: str, claims: dict) -> None:
         self.client_id, self.client_secret, self.claims = client_id, client_secret, claims
         self.codes: dict[str, str] = {}  # code -> nonce
         self.tokens: set[str] = set()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> OidcProvider:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def authorize(self, query: dict[str, str]) -> str:
         """The redirect back to the client after the user signed in at the provider."""
@@ -57,18 +48,7 @@ class OidcProvider:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def _json(self, document: dict, status: int = 200) -> None:
-                body = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:
                 url = urlparse(self.path)
                 if url.path == "/authorize":
@@ -79,18 +59,18 @@ class OidcProvider:
                 elif url.path == "/userinfo":
                     token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     if token in provider.tokens:
-                        self._json(provider.claims)
+                        self.send_json(200, provider.claims)
                     else:
-                        self._json({"error": "invalid_token"}, 401)
+                        self.send_json(401, {"error": "invalid_token"})
                 else:
-                    self._json({"error": "not found"}, 404)
+                    self.send_json(404, {"error": "not found"})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 if urlparse(self.path).path == "/token":
-                    self._json(provider.token(form))
+                    self.send_json(200, provider.token(form))
                 else:
-                    self._json({"error": "not found"}, 404)
+                    self.send_json(404, {"error": "not found"})
 
         return Handler

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from tests.local_server import JsonHandler, LocalServer
 
 CONFORMANCE = [
     "https://api.stacspec.org/v1.0.0/core",
@@ -27,23 +28,14 @@ def _time(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-class StacApiServer:
+class StacApiServer(LocalServer):
     """``with StacApiServer(collections, items) as api: api.url``; ``api.requests`` logs paths."""
 
     def __init__(self, collections: list[dict], items: list[dict]) -> None:
         self.collections = {c["id"]: c for c in collections}
         self.items = items
         self.requests: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> StacApiServer:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     # --- the API ------------------------------------------------------------------------
 
@@ -132,36 +124,25 @@ class StacApiServer:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # keep test output quiet
-                pass
-
-            def _send(self, status: int, document: dict) -> None:
-                body = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
+        class Handler(JsonHandler):
             def _route(self, params: dict) -> None:
                 path = urlparse(self.path).path.rstrip("/")
                 api.requests.append(f"{self.command} {path or '/'}")
                 parts = path.split("/")[1:]
                 if path == "":
-                    return self._send(200, api.landing())
+                    return self.send_json(200, api.landing())
                 if path == "/conformance":
-                    return self._send(200, {"conformsTo": CONFORMANCE})
+                    return self.send_json(200, {"conformsTo": CONFORMANCE})
                 if path == "/collections":
                     collections = [api.collection(cid) for cid in api.collections]
-                    return self._send(200, {"collections": collections, "links": []})
+                    return self.send_json(200, {"collections": collections, "links": []})
                 if len(parts) == 2 and parts[0] == "collections" and parts[1] in api.collections:
-                    return self._send(200, api.collection(parts[1]))
+                    return self.send_json(200, api.collection(parts[1]))
                 if len(parts) == 3 and parts[0] == "collections" and parts[2] == "items":
-                    return self._send(200, api.search({**params, "collections": [parts[1]]}))
+                    return self.send_json(200, api.search({**params, "collections": [parts[1]]}))
                 if path == "/search":
-                    return self._send(200, api.search(params))
-                return self._send(404, {"code": "NotFound", "description": path})
+                    return self.send_json(200, api.search(params))
+                return self.send_json(404, {"code": "NotFound", "description": path})
 
             def do_GET(self) -> None:
                 query = parse_qs(urlparse(self.path).query)

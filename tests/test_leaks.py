@@ -1,5 +1,5 @@
-"""Restricted data stays invisible: a crawl of every page, API document, tile and file the
-portal links to, plus direct hits on known restricted ids, searches and counts, as anonymous,
+"""Restricted data stays invisible: a crawl of every page, API document, tile, snippet and file
+the portal links to, plus direct hits on known restricted ids, searches and counts, as anonymous,
 as a signed-in outsider and as a granted user (each by session cookie and by API token).
 
 The restricted demo collection (Osttirol orthophotos) may show up, by id, title, item ids,
@@ -155,6 +155,9 @@ def direct_hits(base: str, restricted: dict) -> list[str]:
         f"{base}/api/v1/search?bbox={bbox}&limit=100",
         f"{base}/api/v1/search?filter=collection%3D%27{RESTRICTED}%27&limit=100",
         f"{base}/api/v1/sign?href={restricted['href']}",
+        f"{base}/snippets/collections/{RESTRICTED}/?lang=python&format=text",
+        f"{base}/snippets/collections/{RESTRICTED}/items/{item}/",
+        f"{base}/snippets/search/?collection={RESTRICTED}&lang=curl",
         f"{tiles}/info",
         f"{tiles}/WebMercatorQuad/tilejson.json",
         f"{tiles}/preview.png",
@@ -263,10 +266,17 @@ def test_restricted_data_shows_only_to_the_granted(portal_server, restricted, vi
         reached = {
             kind
             for url, status in crawled.statuses.items()
-            for kind in ("/api/v1/", "/tiles/", "/data/", "/collections/", "/explore/")
+            for kind in (
+                "/api/v1/",
+                "/tiles/",
+                "/data/",
+                "/collections/",
+                "/explore/",
+                "/snippets/",
+            )
             if kind in url and status in (200, 206)
         }
-        assert len(reached) == 5, f"{who}: the crawl reached only {reached}"
+        assert len(reached) == 6, f"{who}: the crawl reached only {reached}"
     public = counts["anonymous"]
     assert counts["outsider (session)"] == counts["outsider (token)"] == public
     assert counts["granted (session)"] == counts["granted (token)"] != public
