@@ -39,7 +39,7 @@ def cache_check(*, request: Request, version: str, private: bool, per_user: bool
     }
     if per_user:
         # The same URL answers differently per user (a search sees what its user may see).
-        headers["Vary"] = "Cookie"
+        headers["Vary"] = "Cookie, Authorization"
     request.state.cache_headers = headers
     if etag_matches(header=request.headers.get("if-none-match"), etag=etag):
         raise NotModified(etag)
