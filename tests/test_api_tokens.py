@@ -190,7 +190,9 @@ def test_a_revoked_token_loses_access_at_once_everywhere(
         assert requests.get(url, headers=bearer(secret), timeout=30).status_code == 200
     ApiToken.objects.filter(user=demo_user).delete()
     for url in (tile, data, api):
-        assert requests.get(url, headers=bearer(secret), timeout=30).status_code == 401, url
+        refused = requests.get(url, headers=bearer(secret), timeout=30)
+        assert refused.status_code == 401, url
+        assert refused.headers["WWW-Authenticate"].startswith("Bearer"), url
 
 
 def test_last_use_is_recorded_at_most_once_a_minute(bob, make_token):

@@ -10,16 +10,18 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from catalog_portal.accounts.tokens import api_token_user, bearer_secret
+from catalog_portal.accounts.tokens import (
+    TOKEN_REFUSED,
+    WWW_AUTHENTICATE,
+    api_token_user,
+    bearer_secret,
+)
 
 
 def token_refused() -> JsonResponse:
     """The answer to an unknown or revoked token: 401, in the STAC API's error form."""
-    response = JsonResponse(
-        {"code": "Unauthorized", "description": "the API token is unknown or revoked"},
-        status=401,
-    )
-    response["WWW-Authenticate"] = 'Bearer realm="catalog-portal"'
+    response = JsonResponse({"code": "Unauthorized", "description": TOKEN_REFUSED}, status=401)
+    response["WWW-Authenticate"] = WWW_AUTHENTICATE
     return response
 
 

@@ -20,6 +20,9 @@ from django.utils import timezone
 from catalog_portal.accounts.models import ApiToken
 
 TOKEN_PREFIX = "cpt_"
+# How every front door (pages, STAC API, tiles, data API) refuses a token that names nobody.
+TOKEN_REFUSED = "the API token is unknown or revoked"
+WWW_AUTHENTICATE = 'Bearer realm="catalog-portal"'
 PREFIX_SHOWN = 12  # "cpt_" and 8 characters: enough to tell a user's tokens apart
 NAME_MAX = 100
 LAST_USED_EVERY = dt.timedelta(minutes=1)

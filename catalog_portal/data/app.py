@@ -18,10 +18,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from catalog_portal.accounts.tokens import WWW_AUTHENTICATE
 from catalog_portal.data.files import SignatureInvalid, data_file_lookup
 from catalog_portal.data.signing import is_signed
 from catalog_portal.data.zips import MemberResponse
 from catalog_portal.lib.asgi_django import Credentials, InvalidToken, django_call
+from catalog_portal.lib.etags import etag_matches
 
 # Files change only when they are re-ingested; an hour keeps map clients and GDAL from
 # asking again for every block, and ETags make a later check cheap.
@@ -43,7 +45,7 @@ async def data_file(request: Request) -> Response:
         )
     except InvalidToken as error:
         response = _error(401, "Unauthorized", str(error))
-        response.headers["WWW-Authenticate"] = 'Bearer realm="catalog-portal"'
+        response.headers["WWW-Authenticate"] = WWW_AUTHENTICATE
         return response
     except SignatureInvalid as error:
         return _error(403, "Forbidden", str(error))
@@ -60,19 +62,10 @@ async def data_file(request: Request) -> Response:
         response = FileResponse(
             found.path, stat_result=found.stat, media_type=found.media_type, headers=headers
         )
-    if etag_matches(request.headers.get("if-none-match"), response.headers["etag"]):
+    if etag_matches(header=request.headers.get("if-none-match"), etag=response.headers["etag"]):
         kept = ("etag", "last-modified", "cache-control")
         return Response(status_code=304, headers={name: response.headers[name] for name in kept})
     return response
-
-
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether an If-None-Match header names ``etag`` (weakly compared, as RFC 9110 asks)."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
 
 
 def create_data_app() -> Starlette:

@@ -75,11 +75,11 @@ def credentials_user(credentials: Credentials) -> AbstractBaseUser | AnonymousUs
     quietly answering as anonymous, so a program learns that its token stopped working.
     """
     if credentials.bearer is not None:
-        from catalog_portal.accounts.tokens import api_token_user
+        from catalog_portal.accounts.tokens import TOKEN_REFUSED, api_token_user
 
         user = api_token_user(secret=credentials.bearer)
         if user is None:
-            raise InvalidToken("the API token is unknown or revoked")
+            raise InvalidToken(TOKEN_REFUSED)
         return user
     return user_from_session_key(credentials.session_key)
 

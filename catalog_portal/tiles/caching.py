@@ -13,17 +13,10 @@ from django.conf import settings
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from catalog_portal.lib.etags import etag_matches
 from catalog_portal.tiles.errors import NotModified
 
 STATE_KEY = "cache_headers"
-
-
-def etag_matches(*, header: str | None, etag: str) -> bool:
-    """Whether an If-None-Match header names ``etag`` (weak or strong) or is ``*``."""
-    if not header:
-        return False
-    candidates = [part.strip().removeprefix("W/") for part in header.split(",")]
-    return "*" in candidates or etag in candidates
 
 
 def cache_check(*, request: Request, version: str, private: bool, per_user: bool = False) -> None:

@@ -48,7 +48,6 @@ class NotModified(Exception):
 
 STATUS_CODES: dict[type[Exception], int] = {
     **DEFAULT_STATUS_CODES,
-    InvalidToken: 401,
     ItemNotFound: 404,
     SearchNotFound: 404,
     AssetNotServable: 404,
@@ -77,6 +76,15 @@ def validation_error_answer(request: Request, exc: RequestValidationError) -> JS
     return JSONResponse({"detail": "; ".join(messages)}, status_code=400)
 
 
+def invalid_token_answer(request: Request, exc: InvalidToken) -> JSONResponse:
+    """401 with the challenge every front door sends for a token that names nobody."""
+    from catalog_portal.accounts.tokens import WWW_AUTHENTICATE
+
+    return JSONResponse(
+        {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": WWW_AUTHENTICATE}
+    )
+
+
 def not_modified_answer(request: Request, exc: NotModified) -> Response:
     """304 with the headers the full answer would carry."""
     headers = dict(getattr(request.state, "cache_headers", {}))
@@ -88,3 +96,4 @@ def errors_install(*, app: FastAPI) -> None:
     add_exception_handlers(app, STATUS_CODES)
     app.add_exception_handler(RequestValidationError, validation_error_answer)
     app.add_exception_handler(NotModified, not_modified_answer)
+    app.add_exception_handler(InvalidToken, invalid_token_answer)
