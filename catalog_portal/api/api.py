@@ -4,6 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
 from catalog_portal.api.errors import add_exception_handlers
+from catalog_portal.api.parser import BoundedJsonParser
 from catalog_portal.api.routes import router
 from catalog_portal.api.signing import router as signing_router
 
@@ -14,6 +15,7 @@ api = NinjaAPI(
     urls_namespace="stac-api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=BoundedJsonParser(),
 )
 add_exception_handlers(api)
 api.add_router("", router)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.data.files import HrefNotSignable
@@ -36,6 +38,20 @@ def add_exception_handlers(api: NinjaAPI) -> None:
             )
             problems.append(f"{where}: {problem.get('msg', 'invalid')}")
         return _error(api, request, 400, "InvalidParameterValue", "; ".join(problems))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        # ninja wraps what the body parser raises; the cause carries the message to show.
+        if isinstance(error.__cause__, InvalidParameter):
+            return invalid_parameter(request, error.__cause__)
+        return _error(api, request, error.status_code, "InvalidParameterValue", str(error))
+
+    @api.exception_handler(RequestDataTooBig)
+    def body_too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _error(
+            api, request, 400, "InvalidParameterValue", f"body: is larger than {limit} bytes"
+        )
 
     @api.exception_handler(NotFound)
     def not_found(request: HttpRequest, error: NotFound) -> HttpResponse:

@@ -21,6 +21,7 @@ from django.http import QueryDict
 
 from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import ItemSearch, search_from_params
+from catalog_portal.catalog.search import limits
 from catalog_portal.catalog.search.errors import InvalidParameter
 from catalog_portal.web.metadata import field_spec
 
@@ -201,7 +202,7 @@ def _typed(text: str, schema: dict[str, Any], param: str) -> Any:
             number = float(text)
         except ValueError:
             raise InvalidParameter(param, f"{text!r} is not a number") from None
-        return int(number) if schema["type"] == "integer" and number.is_integer() else number
+        return limits.number_check(number, parameter=param)
     return text
 
 

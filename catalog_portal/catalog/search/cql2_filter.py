@@ -12,15 +12,17 @@ of every filtered search) is not needed: what it would refuse, the translator re
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import cql2
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.json import KT
 from shapely.geometry import shape
 
+from catalog_portal.catalog.search import limits
 from catalog_portal.catalog.search.errors import InvalidParameter
-from catalog_portal.catalog.search.fields import TEMPORAL, compare, field_path
+from catalog_portal.catalog.search.fields import COLUMNS, TEMPORAL, compare, field_path
+from catalog_portal.catalog.search.like import Like
 from catalog_portal.catalog.search.params import parse_timestamp
 from catalog_portal.catalog.spatial import PREDICATES, FootprintRelation
 
@@ -44,18 +46,21 @@ def filter_parse(value: str | dict, lang: str | None) -> dict:
     lang = lang or ("cql2-json" if isinstance(value, dict) else "cql2-text")
     if lang not in ("cql2-json", "cql2-text"):
         raise InvalidParameter("filter-lang", f"{lang!r} is not cql2-json or cql2-text")
+    if lang == "cql2-text" and not isinstance(value, str):
+        raise InvalidParameter(P, "cql2-text must be a string")
+    # Bounded before cql2 sees it: its native parser recurses per level and can overflow.
+    if lang == "cql2-text":
+        limits.filter_text_check(value, parameter=P)
+    elif isinstance(value, str):
+        limits.text_length_check(value, parameter=P, limit=limits.MAX_FILTER_CHARS)
+        value = limits.json_text_parse(value, parameter=P, max_nodes=limits.MAX_FILTER_NODES)
+    else:
+        limits.json_value_check(value, parameter=P, max_nodes=limits.MAX_FILTER_NODES)
     try:
         if lang == "cql2-text":
-            if not isinstance(value, str):
-                raise InvalidParameter(P, "cql2-text must be a string")
             expression = cql2.parse_text(value)
         else:
-            document = json.loads(value) if isinstance(value, str) else value
-            expression = cql2.parse_json(json.dumps(_upgrade_draft(document)))
-    except InvalidParameter:
-        raise
-    except json.JSONDecodeError:
-        raise InvalidParameter(P, "is not valid JSON") from None
+            expression = cql2.parse_json(json.dumps(_upgrade_draft(value)))
     except Exception as error:  # cql2 raises ParseError/ValidationError with its reasons
         message = str(error).strip().splitlines()[0][:300]
         raise InvalidParameter(P, f"not valid {lang}: {message}") from None
@@ -143,11 +148,12 @@ class _Translator:
             return parse_timestamp(node["date"], P)
         if isinstance(node, dict | list):
             raise InvalidParameter(P, f"expected a value for {name}, found {json.dumps(node)[:80]}")
-        if isinstance(node, float) and node.is_integer() and name not in TEMPORAL:
-            # cql2 reads every number as a float; 15.0 must still equal a stored 15.
-            return int(node)
-        if name in TEMPORAL and isinstance(node, str):
-            return parse_timestamp(node, P)
+        if name in TEMPORAL:
+            if isinstance(node, str):
+                return parse_timestamp(node, P)
+            raise InvalidParameter(P, f"{name} compares with a timestamp, not {json.dumps(node)}")
+        if isinstance(node, int | float) and not isinstance(node, bool):
+            return limits.number_check(node, parameter=P)
         return node
 
     def check_collections(self, name: str, values: list[Any]) -> None:
@@ -180,20 +186,10 @@ class _Translator:
         pattern = args[1]
         if not isinstance(pattern, str):
             raise InvalidParameter(P, "like needs a text pattern")
-        regex, escaped = [], False
-        for char in pattern:
-            if escaped:
-                regex.append(re.escape(char))
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == "%":
-                regex.append(".*")
-            elif char == "_":
-                regex.append(".")
-            else:
-                regex.append(re.escape(char))
-        return Q(**{f"{field_path(name, P)}__regex": "^" + "".join(regex) + "$"})
+        path = field_path(name, P)
+        # Properties are compared as text (->> on PostgreSQL), as a regex lookup did before.
+        text = F(path) if name in COLUMNS else KT(path)
+        return Q(Like(text, pattern))
 
     def spatial(self, predicate: str, args: list) -> Q:
         if self.property(args[0]) != "geometry":

@@ -109,10 +109,12 @@ def parse_timestamp(
             day = dt.date.fromisoformat(value)
             moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min, dt.UTC)
             return moment
-        moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
+        moment = dt.datetime.fromisoformat(value.replace("z", "Z")).astimezone(dt.UTC)
     except ValueError:
         raise InvalidParameter(parameter, f"{value!r} is not an RFC 3339 timestamp") from None
-    return moment.astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-23:59 is in the year 10000 in UTC
+        raise InvalidParameter(parameter, f"{value!r} is outside the years 1 to 9999") from None
+    return moment
 
 
 def parse_interval(
