@@ -144,7 +144,10 @@ def test_like_matches_as_cql2_says_case_sensitively(client, catalogue):
 
 def test_a_long_or_wide_filter_is_refused_naming_its_limit(client, catalogue):
     refused(get(client, "/search", filter="id='" + "x" * 30_000 + "'"), "filter", "characters")
-    wide = {"op": "and", "args": [{"op": "=", "args": [{"property": "id"}, str(n)]} for n in range(3_000)]}
+    wide = {
+        "op": "and",
+        "args": [{"op": "=", "args": [{"property": "id"}, str(n)]} for n in range(3_000)],
+    }
     refused(post(client, "/search", json.dumps({"filter": wide})), "filter", "nodes")
 
 
@@ -259,7 +262,9 @@ def test_limit_above_the_maximum_is_served_as_the_maximum(client, catalogue):
 
 def test_too_many_ids_collections_or_vertices_are_refused(client, catalogue):
     ids = ",".join(str(n) for n in range(limits.MAX_IDS + 1))
-    refused(post(client, "/search", json.dumps({"ids": ids.split(",")})), "ids", str(limits.MAX_IDS))
+    refused(
+        post(client, "/search", json.dumps({"ids": ids.split(",")})), "ids", str(limits.MAX_IDS)
+    )
     many = [str(n) for n in range(limits.MAX_COLLECTIONS + 1)]
     refused(post(client, "/search", json.dumps({"collections": many})), "collections")
     points = [[n / 100_000, 0.0] for n in range(limits.MAX_VERTICES + 1)]

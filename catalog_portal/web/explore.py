@@ -20,8 +20,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 
 from catalog_portal.catalog.models import Collection
-from catalog_portal.catalog.search import ItemSearch, search_from_params
-from catalog_portal.catalog.search import limits
+from catalog_portal.catalog.search import ItemSearch, limits, search_from_params
 from catalog_portal.catalog.search.errors import InvalidParameter
 from catalog_portal.web.metadata import field_spec
 

@@ -49,8 +49,7 @@ def like_pattern_postgresql(tokens: list[Any]) -> str:
 
 def glob_pattern_sqlite(tokens: list[Any]) -> str:
     return "".join(
-        "*" if t is ANY_TEXT else "?" if t is ANY_CHAR else GLOB_SPECIAL.get(t, t)
-        for t in tokens
+        "*" if t is ANY_TEXT else "?" if t is ANY_CHAR else GLOB_SPECIAL.get(t, t) for t in tokens
     )
 
 
