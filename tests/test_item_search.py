@@ -5,7 +5,13 @@ import datetime as dt
 import pytest
 import shapely
 
-from catalog_portal.catalog.search import InvalidParameter, ItemSearch, item_count, item_search
+from catalog_portal.catalog.search import (
+    InvalidParameter,
+    ItemSearch,
+    item_count,
+    item_search,
+    limits,
+)
 from catalog_portal.catalog.search.cql2_filter import filter_parse
 from catalog_portal.catalog.search.params import (
     parse_bbox,
@@ -285,7 +291,7 @@ def test_bad_parameters_name_themselves(parse, value, message):
 
 
 def test_a_limit_above_the_maximum_means_the_maximum():
-    assert parse_limit("1000000") == 10_000
+    assert parse_limit("1000000") == limits.MAX_LIMIT == 1_000
 
 
 def test_the_draft_between_form_is_understood(catalogue, anonymous):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalog_portal.catalog.search import limits
 from catalog_portal.catalog.search.cql2_filter import filter_parse
 from catalog_portal.catalog.search.errors import InvalidParameter
 from catalog_portal.catalog.search.items import ItemSearch
@@ -33,8 +34,8 @@ def search_from_params(
     if bbox not in (None, "") and intersects not in (None, ""):
         raise InvalidParameter("bbox", "cannot be combined with intersects")
     return ItemSearch(
-        collections=parse_list(collections, "collections"),
-        ids=parse_list(ids, "ids"),
+        collections=parse_list(collections, "collections", limit=limits.MAX_COLLECTIONS),
+        ids=parse_list(ids, "ids", limit=limits.MAX_IDS),
         bbox=parse_bbox(bbox),
         intersects=parse_intersects(intersects),
         datetime=parse_interval(datetime),

@@ -17,13 +17,12 @@ from typing import Any
 import cql2
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
-from shapely.geometry import shape
 
 from catalog_portal.catalog.search import limits
 from catalog_portal.catalog.search.errors import InvalidParameter
 from catalog_portal.catalog.search.fields import COLUMNS, TEMPORAL, compare, field_path
 from catalog_portal.catalog.search.like import Like
-from catalog_portal.catalog.search.params import parse_timestamp
+from catalog_portal.catalog.search.params import parse_geometry, parse_timestamp
 from catalog_portal.catalog.spatial import PREDICATES, FootprintRelation
 
 COMPARISONS = {"=": "exact", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
@@ -194,12 +193,7 @@ class _Translator:
     def spatial(self, predicate: str, args: list) -> Q:
         if self.property(args[0]) != "geometry":
             raise InvalidParameter(P, "spatial operators compare the geometry property")
-        try:
-            geometry = shape(args[1])
-        except Exception as error:
-            raise InvalidParameter(P, f"not a GeoJSON geometry ({error})") from None
-        if not geometry.is_valid or geometry.is_empty:
-            raise InvalidParameter(P, "the geometry is empty or invalid")
+        geometry = parse_geometry(args[1], P)
         if predicate == "disjoint":
             return ~Q(FootprintRelation("intersects", geometry)) & Q(geometry__isnull=False)
         if predicate not in PREDICATES:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,10 +12,10 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from catalog_portal.catalog.search import limits
 from catalog_portal.catalog.search.errors import InvalidParameter
 
 DEFAULT_LIMIT = 10
-MAX_LIMIT = 10_000
 OPEN = ("", "..")
 
 
@@ -28,14 +27,16 @@ class SortKey:
     descending: bool = False
 
 
-def parse_list(value: str | Sequence[str] | None, parameter: str) -> tuple[str, ...]:
-    """A list given as a comma-separated string or a JSON array."""
+def parse_list(value: str | Sequence[str] | None, parameter: str, *, limit: int) -> tuple[str, ...]:
+    """A list of at most ``limit`` strings, given as a comma-separated string or a JSON array."""
     if value is None:
         return ()
     items = value.split(",") if isinstance(value, str) else value
     if not all(isinstance(item, str) for item in items):
         raise InvalidParameter(parameter, "must be a list of strings")
-    return tuple(item.strip() for item in items if item.strip())
+    parsed = tuple(item.strip() for item in items if item.strip())
+    limits.count_check(parsed, parameter=parameter, limit=limit)
+    return parsed
 
 
 def parse_bbox(value: str | Sequence[float] | None) -> tuple[float, float, float, float] | None:
@@ -75,20 +76,25 @@ def parse_intersects(value: str | dict | None) -> BaseGeometry | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            raise InvalidParameter("intersects", "is not valid JSON") from None
+        value = limits.json_text_parse(value, parameter="intersects")
+    return parse_geometry(value, "intersects")
+
+
+def parse_geometry(value: Any, parameter: str) -> BaseGeometry:
+    """A valid, non-empty GeoJSON geometry of at most MAX_VERTICES coordinates."""
     try:
         geometry = shape(value)
     except Exception as error:  # shapely raises several types for malformed GeoJSON
-        raise InvalidParameter("intersects", f"is not a GeoJSON geometry ({error})") from None
+        message = str(error)[:200]
+        raise InvalidParameter(parameter, f"is not a GeoJSON geometry ({message})") from None
+    # Counted before the validity check and the database, whose work grows with it.
+    if shapely.get_num_coordinates(geometry) > limits.MAX_VERTICES:
+        raise InvalidParameter(parameter, f"has more than {limits.MAX_VERTICES} vertices")
     if geometry.is_empty:
-        raise InvalidParameter("intersects", "is empty")
+        raise InvalidParameter(parameter, "is empty")
     if not geometry.is_valid:
-        raise InvalidParameter(
-            "intersects", f"is invalid: {shapely.validation.explain_validity(geometry)}"
-        )
+        reason = shapely.validation.explain_validity(geometry)
+        raise InvalidParameter(parameter, f"is invalid: {reason}")
     return geometry
 
 
@@ -170,7 +176,7 @@ def queryable_name(field: str) -> str:
 
 
 def parse_limit(value: int | str | None) -> int:
-    """The page size, 1 to 10,000 (default 10); larger values mean 10,000."""
+    """The page size, 1 to MAX_LIMIT (default 10); larger values mean MAX_LIMIT."""
     if value is None or value == "":
         return DEFAULT_LIMIT
     try:
@@ -180,4 +186,4 @@ def parse_limit(value: int | str | None) -> int:
     if limit < 1:
         raise InvalidParameter("limit", "must be at least 1")
     # STAC API: a limit above the maximum is served as the maximum, not refused.
-    return min(limit, MAX_LIMIT)
+    return min(limit, limits.MAX_LIMIT)
