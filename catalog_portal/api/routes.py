@@ -8,10 +8,12 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
+from catalog_portal.api import openapi as doc
 from catalog_portal.api.conformance import CONFORMS_TO
 from catalog_portal.api.documents import GEOJSON, JSON, Urls, collection_document, item_document
 from catalog_portal.api.errors import NotFound
 from catalog_portal.api.fields import parse_fields
+from catalog_portal.api.openapi import documented
 from catalog_portal.api.responses import item_collection_response
 from catalog_portal.catalog.access import visible_collections
 from catalog_portal.catalog.queryables import queryables_for
@@ -26,34 +28,36 @@ SCHEMA = "application/schema+json"
 class SearchQuery(Schema):
     """GET parameters of /search and /collections/{id}/items (strings: parsed by the catalogue)."""
 
-    collections: str | None = None
-    ids: str | None = None
+    collections: str | None = Field(None, description=doc.COLLECTIONS)
+    ids: str | None = Field(None, description=doc.IDS)
     bbox: str | None = None
-    intersects: str | None = None
+    intersects: str | None = Field(None, description=doc.INTERSECTS)
     datetime: str | None = None
-    limit: str | None = None
+    limit: str | None = Field(None, description=doc.LIMIT)
     sortby: str | None = None
     fields: str | None = None
-    filter: str | None = None
+    filter: str | None = Field(None, description=doc.FILTER)
     filter_lang: str | None = Field(None, alias="filter-lang")
-    token: str | None = None
+    token: str | None = Field(None, description=doc.TOKEN)
 
 
 class SearchBody(Schema):
     """The JSON body of POST /search."""
 
+    model_config = {"json_schema_extra": {"description": doc.BODY}}
+
     # One collection id as a bare string is taken too (stac-api-validator sends that).
-    collections: list[str] | str | None = None
-    ids: list[str] | None = None
+    collections: list[str] | str | None = Field(None, description=doc.COLLECTIONS)
+    ids: list[str] | None = Field(None, description=doc.IDS)
     bbox: list[float] | None = None
-    intersects: dict[str, Any] | None = None
+    intersects: dict[str, Any] | None = Field(None, description=doc.INTERSECTS)
     datetime: str | None = None
-    limit: int | None = None
+    limit: int | None = Field(None, description=doc.LIMIT)
     sortby: list[dict[str, Any]] | None = None
     fields: dict[str, list[str] | None] | None = None
-    filter: dict[str, Any] | str | None = None
+    filter: dict[str, Any] | str | None = Field(None, description=doc.FILTER)
     filter_lang: str | None = Field(None, alias="filter-lang")
-    token: str | None = None
+    token: str | None = Field(None, description=doc.TOKEN)
 
     @field_validator("fields", mode="before")
     @classmethod
@@ -68,7 +72,7 @@ def _json(document: dict[str, Any], content_type: str = JSON) -> JsonResponse:
     return JsonResponse(document, content_type=content_type)
 
 
-@router.get("/", summary="Landing page")
+@router.get("/", summary="Landing page", **documented(JSON))
 def landing(request: HttpRequest) -> JsonResponse:
     """The API's entry point: what it conforms to and where everything is (GET /api/v1/)."""
     urls = Urls(request)
@@ -109,13 +113,13 @@ def landing(request: HttpRequest) -> JsonResponse:
     )
 
 
-@router.get("/conformance", summary="Conformance classes")
+@router.get("/conformance", summary="Conformance classes", **documented(JSON))
 def conformance(request: HttpRequest) -> JsonResponse:
     """The conformance classes implemented (GET /api/v1/conformance)."""
     return _json({"conformsTo": CONFORMS_TO})
 
 
-@router.get("/queryables", summary="Queryables of all collections")
+@router.get("/queryables", summary="Queryables of all collections", **documented(SCHEMA))
 def queryables(request: HttpRequest) -> JsonResponse:
     """What /search filters may name, across the visible collections (GET /api/v1/queryables)."""
     schema = queryables_for(user=request.user)
@@ -123,7 +127,7 @@ def queryables(request: HttpRequest) -> JsonResponse:
     return _json(schema, SCHEMA)
 
 
-@router.get("/collections", summary="Collections")
+@router.get("/collections", summary="Collections", **documented(JSON))
 def collections(request: HttpRequest) -> JsonResponse:
     """Every collection the caller may see (GET /api/v1/collections)."""
     urls = Urls(request)
@@ -147,13 +151,19 @@ def _collection(request: HttpRequest, collection_id: str):
     return collection
 
 
-@router.get("/collections/{collection_id}", summary="A collection")
+@router.get(
+    "/collections/{collection_id}", summary="A collection", **documented(JSON, not_found=True)
+)
 def collection(request: HttpRequest, collection_id: str) -> JsonResponse:
     """One collection (GET /api/v1/collections/{collection_id})."""
     return _json(collection_document(_collection(request, collection_id), Urls(request)))
 
 
-@router.get("/collections/{collection_id}/queryables", summary="Queryables of a collection")
+@router.get(
+    "/collections/{collection_id}/queryables",
+    summary="Queryables of a collection",
+    **documented(SCHEMA, not_found=True),
+)
 def collection_queryables(request: HttpRequest, collection_id: str) -> JsonResponse:
     """What filters on this collection's items may name (GET .../{collection_id}/queryables)."""
     _collection(request, collection_id)
@@ -162,7 +172,11 @@ def collection_queryables(request: HttpRequest, collection_id: str) -> JsonRespo
     return _json(schema, SCHEMA)
 
 
-@router.get("/collections/{collection_id}/items", summary="Items of a collection")
+@router.get(
+    "/collections/{collection_id}/items",
+    summary="Items of a collection",
+    **documented(GEOJSON, not_found=True),
+)
 def collection_items(
     request: HttpRequest, collection_id: str, query: Query[SearchQuery]
 ) -> JsonResponse:
@@ -181,7 +195,11 @@ def collection_items(
     return item_collection_response(request, page, fields=parse_fields(query.fields))
 
 
-@router.get("/collections/{collection_id}/items/{item_id}", summary="An item")
+@router.get(
+    "/collections/{collection_id}/items/{item_id}",
+    summary="An item",
+    **documented(GEOJSON, not_found=True),
+)
 def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse:
     """One item (GET /api/v1/collections/{collection_id}/items/{item_id})."""
     found = visible_item(user=request.user, collection_id=collection_id, item_id=item_id)
@@ -190,7 +208,7 @@ def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse
     return _json(item_document(found, collection_id, Urls(request)), GEOJSON)
 
 
-@router.get("/search", summary="Search items (GET)")
+@router.get("/search", summary="Search items (GET)", **documented(GEOJSON))
 def search_get(request: HttpRequest, query: Query[SearchQuery]) -> JsonResponse:
     """Items matching the query string's search (GET /api/v1/search)."""
     search = search_from_params(**query.model_dump(exclude={"fields", "token"}))
@@ -198,7 +216,7 @@ def search_get(request: HttpRequest, query: Query[SearchQuery]) -> JsonResponse:
     return item_collection_response(request, page, fields=parse_fields(query.fields))
 
 
-@router.post("/search", summary="Search items (POST)")
+@router.post("/search", summary="Search items (POST)", **documented(GEOJSON))
 def search_post(request: HttpRequest, body: SearchBody) -> JsonResponse:
     """Items matching the JSON body's search (POST /api/v1/search)."""
     search = search_from_params(**body.model_dump(exclude={"fields", "token"}))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 
+from catalog_portal.api.documents import JSON
+from catalog_portal.api.openapi import documented
 from catalog_portal.data.files import data_href_sign
 from catalog_portal.data.signing import lifetime_check
 
@@ -18,7 +20,7 @@ class SignQuery(Schema):
     expires_in: int | None = None  # seconds; SIGNED_URL_SECONDS when left out
 
 
-@router.get("/sign", summary="Sign a data URL")
+@router.get("/sign", summary="Sign a data URL", **documented(JSON, not_found=True))
 def sign(request: HttpRequest, query: Query[SignQuery]) -> JsonResponse:
     """A signed, expiring URL of a data file the caller may read, usable without a session or
     token; sign a signed URL again to renew it (GET /api/v1/sign)."""
