@@ -300,3 +300,21 @@ def test_the_openapi_document_lists_every_status_with_the_error_schema(client, d
             error = operation["responses"]["400"]["content"]["application/json"]["schema"]
             assert error["$ref"].endswith("/Error")
     assert set(document["components"]["schemas"]["Error"]["properties"]) == {"code", "description"}
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        {"datetime": "9999-12-31T23:59:59-23:59/.."},
+        {"filter": "datetime > TIMESTAMP('0001-01-01T00:00:00+23:59')", "filter-lang": "cql2-text"},
+        {"filter": "eo:cloud_cover > 1e400", "filter-lang": "cql2-text"},
+        {"filter": "id LIKE 'a\x00%'", "filter-lang": "cql2-text"},
+        {"filter": deep_text_filter(100), "filter-lang": "cql2-text"},
+    ],
+)
+def test_hostile_registered_searches_are_refused(portal_server, catalogue, search):
+    import requests
+
+    response = requests.post(f"{portal_server}/tiles/searches/register", json=search, timeout=10)
+    assert response.status_code == 400, (response.status_code, response.text[:300])
+    assert "filter" in response.text or "datetime" in response.text

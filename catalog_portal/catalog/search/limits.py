@@ -37,8 +37,10 @@ _CQL2_OPERATOR = re.compile(r"<>|<=|>=|[=<>+\-*/]")
 
 
 def filter_text_check(text: str, *, parameter: str) -> None:
-    """Refuse CQL2 text longer, deeper or with more terms than the limits allow."""
+    """Refuse CQL2 text longer, deeper or with more terms than the limits allow, or holding
+    what no database can compare (NUL, lone surrogates)."""
     text_length_check(text, parameter=parameter, limit=MAX_FILTER_CHARS)
+    text_check(text, parameter=parameter)
     depth = nots = nodes = 0
     position, end = 0, len(text)
     while position < end:
