@@ -289,6 +289,12 @@ def test_a_long_query_string_is_refused_naming_the_limit(client, catalogue):
     assert str(limits.MAX_QUERY_STRING) in response.json()["description"]
 
 
+def test_too_many_query_parameters_are_refused_naming_the_limit(client, catalogue, settings):
+    response = client.get(f"{API}/search?" + "&".join(f"p{n}=" for n in range(1_001)))
+    assert response.status_code == 400
+    assert "1000 parameters" in response.json()["description"]
+
+
 def test_the_openapi_document_lists_every_status_with_the_error_schema(client, db):
     document = client.get(f"{API}/openapi.json").json()
     for path, operations in document["paths"].items():

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import BadRequest
+from django.conf import settings
+from django.core.exceptions import BadRequest, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from catalog_portal.catalog.search import limits
@@ -23,7 +24,12 @@ def url_check(*, request: HttpRequest) -> None:
             "query string", f"is longer than {limits.MAX_QUERY_STRING} characters"
         )
     limits.text_check(request.path, parameter="path")
-    for key, values in request.GET.lists():
+    try:
+        parameters = request.GET.lists()
+    except TooManyFieldsSent:
+        count = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        raise InvalidParameter("query string", f"has more than {count} parameters") from None
+    for key, values in parameters:
         limits.text_check(key, parameter="query string")
         for value in values:
             limits.text_check(value, parameter=key)
