@@ -37,6 +37,18 @@ def catalogue(make_collection, make_item):
     return collection
 
 
+@pytest.fixture(autouse=True)
+def healthy_afterwards(request):
+    """Whatever a test sent, the portal answers /healthz afterwards."""
+    client = None
+    if "client" in request.fixturenames:
+        request.getfixturevalue("db")  # set up first, so torn down after this check
+        client = request.getfixturevalue("client")
+    yield
+    if client is not None:
+        assert client.get("/healthz").status_code == 200
+
+
 def refused(response, *words: str) -> str:
     """The description of a 400 JSON error, checked to name ``words``."""
     assert response.status_code == 400, (response.status_code, response.content[:300])
@@ -163,6 +175,22 @@ def test_datetimes_at_the_ends_of_time_are_refused(client, catalogue, value):
     refused(post(client, "/search", json.dumps({"datetime": f"{value}/.."})), "datetime")
 
 
+@pytest.mark.parametrize(
+    ("filter_", "lang"),
+    [
+        ("eo:cloud_cover > " + "9" * 5_000, "cql2-text"),
+        ('{"op": ">", "args": [{"property": "eo:cloud_cover"}, ' + "9" * 5_000 + "]}", "cql2-json"),
+        ('{"op": ">", "args": [{"property": "eo:cloud_cover"}, NaN]}', "cql2-json"),
+        ("(((id = 'x'", "cql2-text"),
+        ("id = 'x')))", "cql2-text"),
+        ("'" * 999, "cql2-text"),
+        ('"' * 999, "cql2-json"),
+    ],
+)
+def test_malformed_filters_are_refused(client, catalogue, filter_, lang):
+    refused(get(client, "/search", filter=filter_, **{"filter-lang": lang}), "filter")
+
+
 def test_a_datetime_compared_with_a_number_is_refused(client, catalogue):
     refused(get(client, "/search", filter="datetime = 5"), "filter", "datetime")
 
@@ -245,6 +273,8 @@ def test_nul_bytes_are_refused(client, catalogue, path):
         ('"search"', "object"),
         ('{"filter":' * 5_000 + "1" + "}" * 5_000, "deeper than"),
         ("{", "JSON"),
+        ('{"limit": ' + "9" * 5_000 + "}", "JSON"),
+        ('{"bbox": [0, 0, 1, Infinity]}', "finite"),
     ],
 )
 def test_hostile_json_bodies_are_refused(client, catalogue, body, word):

@@ -92,8 +92,9 @@ def json_text_parse(text: str, *, parameter: str, max_nodes: int | None = None) 
             depth -= 1
     try:
         value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidParameter(parameter, f"is not valid JSON ({error.msg})") from None
+    except ValueError as error:  # JSONDecodeError, or an integer of over 4,300 digits
+        reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)[:100]
+        raise InvalidParameter(parameter, f"is not valid JSON ({reason})") from None
     json_value_check(value, parameter=parameter, max_nodes=max_nodes)
     return value
 
