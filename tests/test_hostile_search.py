@@ -292,13 +292,15 @@ def test_limit_above_the_maximum_is_served_as_the_maximum(client, catalogue):
     assert limits.MAX_LIMIT <= 1_000
 
 
-def test_too_many_ids_collections_or_vertices_are_refused(client, catalogue):
+def test_too_many_ids_collections_sort_keys_or_vertices_are_refused(client, catalogue):
     ids = ",".join(str(n) for n in range(limits.MAX_IDS + 1))
     refused(
         post(client, "/search", json.dumps({"ids": ids.split(",")})), "ids", str(limits.MAX_IDS)
     )
     many = [str(n) for n in range(limits.MAX_COLLECTIONS + 1)]
     refused(post(client, "/search", json.dumps({"collections": many})), "collections")
+    keys = ",".join(f"-p{n}" for n in range(limits.MAX_SORT_KEYS + 1))
+    refused(get(client, "/search", sortby=keys), "sortby", str(limits.MAX_SORT_KEYS))
     points = [[n / 100_000, 0.0] for n in range(limits.MAX_VERTICES + 1)]
     geometry = {"type": "MultiPoint", "coordinates": points}
     refused(post(client, "/search", json.dumps({"intersects": geometry})), "intersects", "vertices")

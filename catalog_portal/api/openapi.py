@@ -30,6 +30,7 @@ LIMIT = (
     f"Items per page, 1 to {L.MAX_LIMIT} (default 10); a larger value is served as {L.MAX_LIMIT}."
 )
 IDS = f"Item ids, at most {L.MAX_IDS}."
+SORTBY = f"Sort fields, at most {L.MAX_SORT_KEYS}."
 COLLECTIONS = f"Collection ids, at most {L.MAX_COLLECTIONS}."
 INTERSECTS = f"A valid GeoJSON geometry of at most {L.MAX_VERTICES} vertices."
 FILTER = (

@@ -34,7 +34,7 @@ class SearchQuery(Schema):
     intersects: str | None = Field(None, description=doc.INTERSECTS)
     datetime: str | None = None
     limit: str | None = Field(None, description=doc.LIMIT)
-    sortby: str | None = None
+    sortby: str | None = Field(None, description=doc.SORTBY)
     fields: str | None = None
     filter: str | None = Field(None, description=doc.FILTER)
     filter_lang: str | None = Field(None, alias="filter-lang")
@@ -53,7 +53,7 @@ class SearchBody(Schema):
     intersects: dict[str, Any] | None = Field(None, description=doc.INTERSECTS)
     datetime: str | None = None
     limit: int | None = Field(None, description=doc.LIMIT)
-    sortby: list[dict[str, Any]] | None = None
+    sortby: list[dict[str, Any]] | None = Field(None, description=doc.SORTBY)
     fields: dict[str, list[str] | None] | None = None
     filter: dict[str, Any] | str | None = Field(None, description=doc.FILTER)
     filter_lang: str | None = Field(None, alias="filter-lang")

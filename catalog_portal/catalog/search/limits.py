@@ -18,6 +18,7 @@ from catalog_portal.catalog.search.errors import InvalidParameter
 MAX_LIMIT = 1_000  # items per page; a larger limit is served as this (STAC API)
 MAX_IDS = 1_000  # ids per request
 MAX_COLLECTIONS = 100  # collections per request
+MAX_SORT_KEYS = 10  # sortby fields (each one more ORDER BY term and token value)
 MAX_VERTICES = 10_000  # coordinates of an intersects or s_* geometry
 MAX_FILTER_CHARS = 20_000  # a CQL2 filter's text (or JSON text)
 MAX_FILTER_DEPTH = 40  # CQL2 text: nested parentheses plus NOTs

@@ -167,6 +167,7 @@ def parse_sortby(value: str | Sequence[Any] | None) -> tuple[SortKey, ...]:
             keys.append(SortKey(queryable_name(entry["field"]), direction == "desc"))
     if not all(key.field for key in keys):
         raise InvalidParameter("sortby", "names an empty field")
+    limits.count_check(tuple(keys), parameter="sortby", limit=limits.MAX_SORT_KEYS)
     return tuple(keys)
 
 
