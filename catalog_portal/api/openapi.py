@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from ninja import Schema
 
-from catalog_portal.catalog.search import limits as L
+from catalog_portal.catalog.search import limits
 
 
 class Error(Schema):
@@ -27,21 +27,24 @@ ERRORS = {
 
 # The limits, as the search parameters' descriptions and the README's "Limits" state them.
 LIMIT = (
-    f"Items per page, 1 to {L.MAX_LIMIT} (default 10); a larger value is served as {L.MAX_LIMIT}."
+    f"Items per page, 1 to {limits.MAX_LIMIT} (default 10); "
+    f"a larger value is served as {limits.MAX_LIMIT}."
 )
-IDS = f"Item ids, at most {L.MAX_IDS}."
-SORTBY = f"Sort fields, at most {L.MAX_SORT_KEYS}."
-COLLECTIONS = f"Collection ids, at most {L.MAX_COLLECTIONS}."
-INTERSECTS = f"A valid GeoJSON geometry of at most {L.MAX_VERTICES} vertices."
+IDS = f"Item ids, at most {limits.MAX_IDS}."
+SORTBY = f"Sort fields, at most {limits.MAX_SORT_KEYS}."
+COLLECTIONS = f"Collection ids, at most {limits.MAX_COLLECTIONS}."
+INTERSECTS = f"A valid GeoJSON geometry of at most {limits.MAX_VERTICES} vertices."
 FILTER = (
-    f"A CQL2 filter (text or JSON): at most {L.MAX_FILTER_CHARS} characters, "
-    f"{L.MAX_FILTER_DEPTH} levels of parentheses and NOTs, {L.MAX_FILTER_NODES} terms; "
-    f"JSON at most {L.MAX_JSON_DEPTH} levels deep."
+    f"A CQL2 filter (text or JSON): at most {limits.MAX_FILTER_CHARS} characters, "
+    f"{limits.MAX_FILTER_DEPTH} levels of parentheses and NOTs, "
+    f"{limits.MAX_FILTER_NODES} terms; "
+    f"JSON at most {limits.MAX_JSON_DEPTH} levels deep."
 )
 TOKEN = "A page token from a next or prev link; any other is refused."
 BODY = (
     f"A JSON object of at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes, "
-    f"{L.MAX_JSON_DEPTH} levels deep; the query string is at most {L.MAX_QUERY_STRING} characters."
+    f"{limits.MAX_JSON_DEPTH} levels deep; "
+    f"the query string is at most {limits.MAX_QUERY_STRING} characters."
 )
 
 

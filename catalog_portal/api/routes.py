@@ -13,7 +13,6 @@ from catalog_portal.api.conformance import CONFORMS_TO
 from catalog_portal.api.documents import GEOJSON, JSON, Urls, collection_document, item_document
 from catalog_portal.api.errors import NotFound
 from catalog_portal.api.fields import parse_fields
-from catalog_portal.api.openapi import documented
 from catalog_portal.api.responses import item_collection_response
 from catalog_portal.catalog.access import visible_collections
 from catalog_portal.catalog.queryables import queryables_for
@@ -72,7 +71,7 @@ def _json(document: dict[str, Any], content_type: str = JSON) -> JsonResponse:
     return JsonResponse(document, content_type=content_type)
 
 
-@router.get("/", summary="Landing page", **documented(JSON))
+@router.get("/", summary="Landing page", **doc.documented(JSON))
 def landing(request: HttpRequest) -> JsonResponse:
     """The API's entry point: what it conforms to and where everything is (GET /api/v1/)."""
     urls = Urls(request)
@@ -113,13 +112,13 @@ def landing(request: HttpRequest) -> JsonResponse:
     )
 
 
-@router.get("/conformance", summary="Conformance classes", **documented(JSON))
+@router.get("/conformance", summary="Conformance classes", **doc.documented(JSON))
 def conformance(request: HttpRequest) -> JsonResponse:
     """The conformance classes implemented (GET /api/v1/conformance)."""
     return _json({"conformsTo": CONFORMS_TO})
 
 
-@router.get("/queryables", summary="Queryables of all collections", **documented(SCHEMA))
+@router.get("/queryables", summary="Queryables of all collections", **doc.documented(SCHEMA))
 def queryables(request: HttpRequest) -> JsonResponse:
     """What /search filters may name, across the visible collections (GET /api/v1/queryables)."""
     schema = queryables_for(user=request.user)
@@ -127,7 +126,7 @@ def queryables(request: HttpRequest) -> JsonResponse:
     return _json(schema, SCHEMA)
 
 
-@router.get("/collections", summary="Collections", **documented(JSON))
+@router.get("/collections", summary="Collections", **doc.documented(JSON))
 def collections(request: HttpRequest) -> JsonResponse:
     """Every collection the caller may see (GET /api/v1/collections)."""
     urls = Urls(request)
@@ -152,7 +151,7 @@ def _collection(request: HttpRequest, collection_id: str):
 
 
 @router.get(
-    "/collections/{collection_id}", summary="A collection", **documented(JSON, not_found=True)
+    "/collections/{collection_id}", summary="A collection", **doc.documented(JSON, not_found=True)
 )
 def collection(request: HttpRequest, collection_id: str) -> JsonResponse:
     """One collection (GET /api/v1/collections/{collection_id})."""
@@ -162,7 +161,7 @@ def collection(request: HttpRequest, collection_id: str) -> JsonResponse:
 @router.get(
     "/collections/{collection_id}/queryables",
     summary="Queryables of a collection",
-    **documented(SCHEMA, not_found=True),
+    **doc.documented(SCHEMA, not_found=True),
 )
 def collection_queryables(request: HttpRequest, collection_id: str) -> JsonResponse:
     """What filters on this collection's items may name (GET .../{collection_id}/queryables)."""
@@ -175,7 +174,7 @@ def collection_queryables(request: HttpRequest, collection_id: str) -> JsonRespo
 @router.get(
     "/collections/{collection_id}/items",
     summary="Items of a collection",
-    **documented(GEOJSON, not_found=True),
+    **doc.documented(GEOJSON, not_found=True),
 )
 def collection_items(
     request: HttpRequest, collection_id: str, query: Query[SearchQuery]
@@ -198,7 +197,7 @@ def collection_items(
 @router.get(
     "/collections/{collection_id}/items/{item_id}",
     summary="An item",
-    **documented(GEOJSON, not_found=True),
+    **doc.documented(GEOJSON, not_found=True),
 )
 def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse:
     """One item (GET /api/v1/collections/{collection_id}/items/{item_id})."""
@@ -208,7 +207,7 @@ def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse
     return _json(item_document(found, collection_id, Urls(request)), GEOJSON)
 
 
-@router.get("/search", summary="Search items (GET)", **documented(GEOJSON))
+@router.get("/search", summary="Search items (GET)", **doc.documented(GEOJSON))
 def search_get(request: HttpRequest, query: Query[SearchQuery]) -> JsonResponse:
     """Items matching the query string's search (GET /api/v1/search)."""
     search = search_from_params(**query.model_dump(exclude={"fields", "token"}))
@@ -216,7 +215,7 @@ def search_get(request: HttpRequest, query: Query[SearchQuery]) -> JsonResponse:
     return item_collection_response(request, page, fields=parse_fields(query.fields))
 
 
-@router.post("/search", summary="Search items (POST)", **documented(GEOJSON))
+@router.post("/search", summary="Search items (POST)", **doc.documented(GEOJSON))
 def search_post(request: HttpRequest, body: SearchBody) -> JsonResponse:
     """Items matching the JSON body's search (POST /api/v1/search)."""
     search = search_from_params(**body.model_dump(exclude={"fields", "token"}))
