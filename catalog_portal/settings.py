@@ -86,11 +86,15 @@ MIDDLEWARE = [
     "catalog_portal.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A bad parameter raised by any page becomes the 400 page naming it (web/error_pages.py).
+    "catalog_portal.web.error_pages.InvalidParameterMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "catalog_portal.urls"
+# A stale or foreign form is the site's 403 page, not Django's own.
+CSRF_FAILURE_VIEW = "catalog_portal.web.error_pages.csrf_failure"
 ASGI_APPLICATION = "catalog_portal.asgi.application"
 
 TEMPLATES = [
