@@ -284,7 +284,16 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives(basemap_tiles=BASEMAP_TILES)}
+# Pages load images only from the portal and the basemap's host, unless CSP_IMAGE_HOSTS names
+# others (collection thumbnails or description images kept elsewhere).
+try:
+    CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": csp_directives(
+            basemap_tiles=BASEMAP_TILES, image_hosts=env_list("CSP_IMAGE_HOSTS", [])
+        )
+    }
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 
 LOGGING = {
     "version": 1,

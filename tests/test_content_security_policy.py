@@ -57,6 +57,18 @@ def test_the_basemap_host_is_allowed_for_images_and_connections_only():
     assert directives["script-src"] == ["'self'"]
 
 
+def test_image_hosts_of_thumbnails_and_descriptions_may_be_allowed_for_images_only():
+    directives = csp_directives(basemap_tiles="", image_hosts=["https://thumbs.example.org"])
+    assert "https://thumbs.example.org" in directives["img-src"]
+    assert "https://thumbs.example.org" not in directives["connect-src"]
+
+
+@pytest.mark.parametrize("host", ["'unsafe-inline'", "https://a.org; script-src *", "*", "a b"])
+def test_an_image_host_that_is_not_a_host_is_refused(host):
+    with pytest.raises(ValueError, match="CSP_IMAGE_HOSTS"):
+        csp_directives(basemap_tiles="", image_hosts=[host])
+
+
 def test_without_a_basemap_only_the_portal_itself_is_allowed():
     directives = csp_directives(basemap_tiles="")
     assert directives["connect-src"] == ["'self'"]

@@ -54,6 +54,7 @@ def test_the_development_secret_key_is_generated_once_and_kept(tmp_path):
         ({"DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org"}, "SECRET_KEY"),
         ({"DEBUG": "false", "SECRET_KEY": "s" * 50}, "ALLOWED_HOSTS"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+        ({"CSP_IMAGE_HOSTS": "'unsafe-inline'"}, "CSP_IMAGE_HOSTS"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_POOL": "maybe"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_CONN_MAX_AGE": "60"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_PARALLEL_WORKERS": "-1"}, "DB_PARALLEL"),

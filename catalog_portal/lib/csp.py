@@ -8,9 +8,14 @@ The templates keep to it: scripts and styles are files in static/, data for scri
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 SELF, NONE = "'self'", "'none'"
+
+# An origin (``https://thumbs.example.org``, ``https://*.example.org:8443``) or ``https:`` for
+# any HTTPS host; nothing that could end the directive or add a keyword ('unsafe-inline').
+_IMAGE_HOST = re.compile(r"^(https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:(\d+|\*))?|https:)$")
 
 
 def basemap_source(*, basemap_tiles: str) -> str | None:
@@ -23,8 +28,14 @@ def basemap_source(*, basemap_tiles: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def csp_directives(*, basemap_tiles: str) -> dict[str, list[str]]:
-    """The policy's directives, with the basemap's host (BASEMAP_TILES) for its tiles."""
+def csp_directives(*, basemap_tiles: str, image_hosts: list[str] = ()) -> dict[str, list[str]]:
+    """The policy's directives, with the basemap's host (BASEMAP_TILES) for its tiles and
+    ``image_hosts`` (CSP_IMAGE_HOSTS) for thumbnails and description images kept elsewhere."""
+    for host in image_hosts:
+        if not _IMAGE_HOST.match(host):
+            raise ValueError(
+                f"CSP_IMAGE_HOSTS: {host!r} is not an origin such as https://thumbs.example.org"
+            )
     basemap = [source] if (source := basemap_source(basemap_tiles=basemap_tiles)) else []
     return {
         "default-src": [SELF],
@@ -33,7 +44,7 @@ def csp_directives(*, basemap_tiles: str) -> dict[str, list[str]]:
         "worker-src": [SELF, "blob:"],
         # MapLibre fetches tiles (the basemap's and /tiles) and decodes them into blob: images;
         # its CSS and Swagger UI's draw icons as data: URLs.
-        "img-src": [SELF, "data:", "blob:", *basemap],
+        "img-src": [SELF, "data:", "blob:", *basemap, *image_hosts],
         "connect-src": [SELF, *basemap],
         "style-src": [SELF],
         "font-src": [SELF],
