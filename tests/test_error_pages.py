@@ -81,3 +81,8 @@ def test_a_failing_api_request_is_the_api_json_error_without_the_exception_text(
     assert response.status_code == 500
     assert response.json() == {"code": "ServerError", "description": response.json()["description"]}
     assert SECRET not in response.content.decode()
+
+
+def test_the_error_pages_speak_german_too(client, db):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Seite nicht gefunden" in response.content.decode()
