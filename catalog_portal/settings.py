@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from catalog_portal.lib.csp import csp_directives
 from catalog_portal.lib.env import (
     env_bool,
     env_choice,
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "mozilla_django_oidc",
+    # Its Swagger UI files (/api/v1/docs) are then served from here, not from a CDN that
+    # the Content-Security-Policy (and an offline machine) would refuse.
+    "ninja",
     "catalog_portal.catalog",
     "catalog_portal.accounts",
     "catalog_portal.web",
@@ -88,11 +92,17 @@ MIDDLEWARE = [
     "catalog_portal.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (lib/csp.py says what it allows and why).
+    "csp.middleware.CSPMiddleware",
+    # A bad parameter raised by any page becomes the 400 page naming it (web/error_pages.py).
+    "catalog_portal.web.error_pages.InvalidParameterMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "catalog_portal.urls"
+# A stale or foreign form is the site's 403 page, not Django's own.
+CSRF_FAILURE_VIEW = "catalog_portal.web.error_pages.csrf_failure"
 ASGI_APPLICATION = "catalog_portal.asgi.application"
 
 TEMPLATES = [
@@ -276,6 +286,16 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Pages load images only from the portal and the basemap's host, unless CSP_IMAGE_HOSTS names
+# others (collection thumbnails or description images kept elsewhere).
+try:
+    CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": csp_directives(
+            basemap_tiles=BASEMAP_TILES, image_hosts=env_list("CSP_IMAGE_HOSTS", [])
+        )
+    }
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 
 LOGGING = {
     "version": 1,

@@ -13,3 +13,9 @@ urlpatterns = [
     path("snippets/", include("catalog_portal.snippets.urls")),
     path("", include("catalog_portal.web.urls")),
 ]
+
+# The site's error pages (JSON below /api/): web/error_pages.py.
+handler400 = "catalog_portal.web.error_pages.bad_request"
+handler403 = "catalog_portal.web.error_pages.permission_denied"
+handler404 = "catalog_portal.web.error_pages.page_not_found"
+handler500 = "catalog_portal.web.error_pages.server_error"

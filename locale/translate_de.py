@@ -109,7 +109,6 @@ GERMAN = {
     "at most": "höchstens",
     "Apply filters": "Filter anwenden",
     "Reset": "Zurücksetzen",
-    "This filter cannot be searched:": "Mit diesem Filter kann nicht gesucht werden:",
     "Showing %(counter)s item that matched your filter": (
         "%(counter)s Element entspricht Ihrem Filter",
         "%(counter)s Elemente entsprechen Ihrem Filter",
@@ -275,6 +274,20 @@ GERMAN = {
     "Link to this snippet": "Link zu diesem Code-Schnipsel",
     "Python (one item)": "Python (ein Element)",
     "Jupyter notebook": "Jupyter-Notebook",
+    "Bad request": "Ungültige Anfrage",
+    "The portal cannot answer this request as it is.": "Das Portal kann diese Anfrage so nicht "
+    "beantworten.",
+    "Not allowed": "Nicht erlaubt",
+    "This request is not allowed. If you sent a form, reload its page and try again.": "Diese "
+    "Anfrage ist nicht erlaubt. Wenn Sie ein Formular gesendet haben, laden Sie seine Seite neu "
+    "und versuchen Sie es noch einmal.",
+    "Page not found": "Seite nicht gefunden",
+    "There is no page at this address, or you may not see it.": "Unter dieser Adresse gibt es "
+    "keine Seite, oder Sie dürfen sie nicht sehen.",
+    "Something went wrong": "Etwas ist schiefgegangen",
+    "The portal failed to answer this request. The failure is logged; please try again later.": "Das Portal konnte diese Anfrage nicht beantworten. Der Fehler wurde protokolliert; bitte "
+    "versuchen Sie es später noch einmal.",
+    "Start this page again without parameters": "Diese Seite ohne Parameter neu beginnen",
 }
 
 

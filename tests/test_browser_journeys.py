@@ -141,7 +141,7 @@ def test_the_gallery_shows_drawn_previews_and_copies_an_example(
     previews = page.locator("img.gallery-preview")
     previews.last.scroll_into_view_if_needed()
     page.wait_for_function(
-        "[...document.querySelectorAll('img.gallery-preview')]"
+        "() => [...document.querySelectorAll('img.gallery-preview')]"
         ".every((img) => img.complete && img.naturalWidth === 512)",
         timeout=60_000,
     )

@@ -54,6 +54,7 @@ def test_the_development_secret_key_is_generated_once_and_kept(tmp_path):
         ({"DEBUG": "false", "ALLOWED_HOSTS": "portal.example.org"}, "SECRET_KEY"),
         ({"DEBUG": "false", "SECRET_KEY": "s" * 50}, "ALLOWED_HOSTS"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+        ({"CSP_IMAGE_HOSTS": "'unsafe-inline'"}, "CSP_IMAGE_HOSTS"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_POOL": "maybe"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_CONN_MAX_AGE": "60"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_PARALLEL_WORKERS": "-1"}, "DB_PARALLEL"),
@@ -106,3 +107,44 @@ def test_collectstatic_gathers_files_for_production(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (static_root / "staticfiles.json").exists()
     assert list(static_root.glob("css/portal.*.css.gz"))
+
+
+def serve_in_production(tmp_path, static_root: Path) -> subprocess.CompletedProcess:
+    """``manage.py serve`` with DEBUG off and ``static_root``; it must stop by itself."""
+    from tests.conftest import free_port
+
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY_FILE"}},
+        "DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "portal.example.org",
+        "STATIC_ROOT": str(static_root), "VAR_DIR": str(tmp_path / "var"),
+    }  # fmt: skip
+    command = [sys.executable, "manage.py", "serve", "--port", str(free_port()), "--no-reload"]
+    try:
+        return subprocess.run(
+            command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("serve started without collected static files (every page would be a 500)")
+
+
+def test_serve_without_collected_static_files_stops_at_start_naming_collectstatic(tmp_path):
+    result = serve_in_production(tmp_path, tmp_path / "empty-static")
+    assert result.returncode != 0
+    assert "collectstatic" in result.stderr
+    assert str(tmp_path / "empty-static") in result.stderr
+
+
+def test_serve_with_collected_static_files_answers_pages_in_production(tmp_path, transactional_db):
+    from tests.portal_process import portal_process
+
+    production = {
+        "DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(tmp_path / "static"), "VAR_DIR": str(tmp_path / "var"),
+    }  # fmt: skip
+    collect = [sys.executable, "manage.py", "collectstatic", "--noinput"]
+    done = subprocess.run(collect, cwd=ROOT, env={**os.environ, **production}, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    with portal_process(env=production) as portal:
+        status, body = portal.get("/")
+        assert status == 200
+        assert b"/static/css/portal." in body  # hashed names from the manifest

@@ -55,7 +55,9 @@ def test_the_snippet_dialog_works_with_the_keyboard(page, transactional_db, demo
     page.keyboard.press("ArrowRight")
     assert dialog.get_by_role("radio", name="curl").is_checked()
     page.wait_for_function(
-        "document.querySelector('[data-snippet-code]').textContent.includes('curl --fail')"
+        # A function, not an expression: Playwright would eval() an expression, which the
+        # pages' Content-Security-Policy refuses.
+        "() => document.querySelector('[data-snippet-code]').textContent.includes('curl --fail')"
     )
     download = dialog.get_by_role("link", name="Download", exact=True).get_attribute("href")
     assert "lang=curl" in download and "format=text" in download

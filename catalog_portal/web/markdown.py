@@ -10,10 +10,15 @@ import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
+from catalog_portal.web.links import SAFE_SCHEMES
+
 EXTENSIONS = ["extra", "sane_lists"]
 
 
 def markdown_html(text: str) -> SafeString:
     """``text`` (CommonMark-ish Markdown) as sanitised HTML."""
     rendered = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
-    return mark_safe(nh3.clean(rendered, link_rel="noopener noreferrer nofollow"))  # noqa: S308
+    # Links in descriptions follow the same rule as every other URL from a STAC document
+    # (nh3's own default list also allows ftp:, tel:, sms: and a dozen more).
+    cleaned = nh3.clean(rendered, link_rel="noopener noreferrer nofollow", url_schemes=SAFE_SCHEMES)
+    return mark_safe(cleaned)  # noqa: S308

@@ -79,16 +79,13 @@ def explore(request: HttpRequest) -> HttpResponse:
     collections = catalog_overview(user=request.user).collections
     chosen = chosen_collection(request.GET, collections=collections)
     context = {"collections": collections, "chosen": chosen, "cap": EXPLORE_COUNT_CAP}
-    try:
-        if request.GET.get("collection") and chosen is None:
-            raise InvalidParameter("collection", "no such collection")
-        state = explore_state(request.GET, queryables=chosen.queryables if chosen else {})
-        search = state.search()
-        page = item_search(user=request.user, search=search, token=state.token or None)
-        count, exact = item_count(user=request.user, search=search, cap=EXPLORE_COUNT_CAP)
-    except InvalidParameter as error:
-        context["error"] = str(error)
-        return render(request, "web/explore.html", context, status=400)
+    # A bad parameter raises InvalidParameter: the 400 page names it (web/error_pages.py).
+    if request.GET.get("collection") and chosen is None:
+        raise InvalidParameter("collection", "no such collection")
+    state = explore_state(request.GET, queryables=chosen.queryables if chosen else {})
+    search = state.search()
+    page = item_search(user=request.user, search=search, token=state.token or None)
+    count, exact = item_count(user=request.user, search=search, cap=EXPLORE_COUNT_CAP)
     stac_ids = {pk: c.stac_id for pk, c in page.collections.items()}
     features = [
         {

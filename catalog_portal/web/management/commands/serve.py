@@ -6,7 +6,9 @@ import os
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog_portal.web.checks import static_files_problem
 
 
 class Command(BaseCommand):
@@ -26,6 +28,10 @@ class Command(BaseCommand):
         reload.add_argument("--no-reload", dest="reload", action="store_false")
 
     def handle(self, *, host: str, port: int, workers: int, reload: bool | None, **options) -> None:
+        # Stop here rather than answer 500 on every page (collecting at start instead would
+        # write into STATIC_ROOT from each worker, which a read-only image may not allow).
+        if problem := static_files_problem():
+            raise CommandError(problem)
         # Reloading is for development only: on by default when DEBUG is.
         reload = settings.DEBUG if reload is None else reload
         shown = f"[{host}]" if ":" in host else host
