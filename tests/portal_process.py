@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 from django.conf import settings
@@ -114,3 +115,13 @@ def portal_process(
             except subprocess.TimeoutExpired:
                 process.kill()
         process.communicate(timeout=10)
+
+
+def http_get(url: str, *, timeout: float = 10) -> tuple[int, Message, bytes]:
+    """Status, headers (case-insensitive) and body of a GET of ``url``; HTTP errors are
+    answers too."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()

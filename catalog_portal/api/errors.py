@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.data.files import HrefNotSignable
+from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
 
 
 class NotFound(Exception):
@@ -20,8 +23,21 @@ def _error(
     return api.create_response(request, {"code": code, "description": description}, status=status)
 
 
+def _database_unavailable(api: NinjaAPI, request: HttpRequest, error: Exception) -> HttpResponse:
+    failure = database_failure(error=error, path=request.path)
+    response = _error(api, request, failure.status, "ServiceUnavailable", failure.message)
+    for name, value in failure.headers.items():
+        response[name] = value
+    # database_failure logged it with the path; Django's request log would say it again.
+    response._has_been_logged = True
+    return response
+
+
 def add_exception_handlers(api: NinjaAPI) -> None:
     """Register the mapping on ``api``; endpoints raise, they never catch."""
+
+    for unavailable in DATABASE_UNAVAILABLE:
+        api.add_exception_handler(unavailable, partial(_database_unavailable, api))
 
     @api.exception_handler(InvalidParameter)
     def invalid_parameter(request: HttpRequest, error: InvalidParameter) -> HttpResponse:

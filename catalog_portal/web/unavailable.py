@@ -1,0 +1,34 @@
+"""Pages whose database failed (an outage, a statement past its time limit) answer 503 with
+Retry-After and a short page, never a 500 with the database's words (lib/db_errors.py)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.deprecation import MiddlewareMixin
+
+from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
+
+
+def unavailable_page(*, request: HttpRequest, error: BaseException) -> HttpResponse | None:
+    """The 503 page for ``error`` when it means the database cannot answer, else None."""
+    if not isinstance(error, DATABASE_UNAVAILABLE):
+        return None
+    failure = database_failure(error=error, path=request.path)
+    # Rendered without the request: its context processors (the user, the session) would ask
+    # the database that just failed.
+    response = HttpResponse(
+        render_to_string("503.html", {"message": failure.message}), status=failure.status
+    )
+    for name, value in failure.headers.items():
+        response[name] = value
+    # database_failure logged it with the path; Django's request log would say it again.
+    response._has_been_logged = True
+    return response
+
+
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
+    """Turn a view's database failure into the 503 page."""
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return unavailable_page(request=request, error=exception)
