@@ -1,7 +1,7 @@
 """Time the catalogue loaders and print figures (not part of the test run).
 
-    .venv/bin/python bench/load.py                       # load_demo into a fresh SQLite
-    .venv/bin/python bench/load.py --synthetic 1000000 \
+    .venv/bin/python bench/ingest.py                       # load_demo into a fresh SQLite
+    .venv/bin/python bench/ingest.py --synthetic 1000000 \
         --database postgres://postgres@127.0.0.1:5432/cp_bench   # plus N synthetic items
 
 Each measurement runs the real management command in a fresh process against a fresh
