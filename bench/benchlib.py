@@ -121,25 +121,36 @@ def production_env(database: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def served(env: dict[str, str], port: int) -> Iterator[http.client.HTTPConnection]:
-    """``manage.py serve`` (one uvicorn worker) on ``port``; yields a connection to it."""
+def server_process(
+    env: dict[str, str], port: int, *, workers: int = 1
+) -> Iterator[subprocess.Popen]:
+    """``manage.py serve`` with ``workers`` uvicorn processes on ``port``, answering /healthz."""
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--no-reload"],
+        [sys.executable, "manage.py", "serve", "--port", str(port), "--no-reload",
+         "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
+    )  # fmt: skip
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for _ in range(100):
+        for _ in range(300):
             try:
                 timed(connection, "GET", "/healthz")
                 break
             except (ConnectionError, OSError):
                 connection.close()
                 time.sleep(0.2)
-        yield connection
+        connection.close()
+        yield server
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def served(env: dict[str, str], port: int) -> Iterator[http.client.HTTPConnection]:
+    """``manage.py serve`` (one uvicorn worker) on ``port``; yields a connection to it."""
+    with server_process(env, port):
+        yield http.client.HTTPConnection("127.0.0.1", port, timeout=60)
