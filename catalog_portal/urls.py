@@ -13,3 +13,7 @@ urlpatterns = [
     path("snippets/", include("catalog_portal.snippets.urls")),
     path("", include("catalog_portal.web.urls")),
 ]
+
+# Django calls it for exceptions outside views too (middleware), where a database outage must
+# still be a 503 (web/unavailable.py); views' own failures reach DatabaseUnavailableMiddleware.
+handler500 = "catalog_portal.web.unavailable.server_error"

@@ -117,11 +117,14 @@ def portal_process(
         process.communicate(timeout=10)
 
 
-def http_get(url: str, *, timeout: float = 10) -> tuple[int, Message, bytes]:
+def http_get(
+    url: str, *, timeout: float = 10, headers: dict[str, str] | None = None
+) -> tuple[int, Message, bytes]:
     """Status, headers (case-insensitive) and body of a GET of ``url``; HTTP errors are
     answers too."""
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()

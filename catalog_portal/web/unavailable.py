@@ -3,14 +3,17 @@ Retry-After and a short page, never a 500 with the database's words (lib/db_erro
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.deprecation import MiddlewareMixin
+from django.views import defaults
 
 from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
 
 
-def unavailable_page(*, request: HttpRequest, error: BaseException) -> HttpResponse | None:
+def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> HttpResponse | None:
     """The 503 page for ``error`` when it means the database cannot answer, else None."""
     if not isinstance(error, DATABASE_UNAVAILABLE):
         return None
@@ -32,3 +35,11 @@ class DatabaseUnavailableMiddleware(MiddlewareMixin):
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         return unavailable_page(request=request, error=exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database failure outside any view (a middleware looking up an API token)
+    is a 503 as well; anything else is Django's 500 page."""
+    return unavailable_page(request=request, error=sys.exc_info()[1]) or defaults.server_error(
+        request
+    )
