@@ -8,6 +8,7 @@ writes, e.g. with ``transactional_db``) and the same DATA_ROOT.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -117,12 +118,19 @@ def portal_process(
         process.communicate(timeout=10)
 
 
-def http_get(
-    url: str, *, timeout: float = 10, headers: dict[str, str] | None = None
+def http_request(
+    url: str,
+    *,
+    body: dict | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
 ) -> tuple[int, Message, bytes]:
-    """Status, headers (case-insensitive) and body of a GET of ``url``; HTTP errors are
-    answers too."""
-    request = urllib.request.Request(url, headers=headers or {})
+    """Status, headers (case-insensitive) and body of a GET of ``url``, or of a POST of
+    ``body`` as JSON; HTTP errors are answers too."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.headers, response.read()

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
@@ -26,7 +25,7 @@ import psycopg
 import pytest
 
 from tests.conftest import free_port, missing
-from tests.portal_process import ROOT, http_get, portal_process
+from tests.portal_process import ROOT, http_request, portal_process
 
 pytestmark = pytest.mark.postgres
 
@@ -113,7 +112,7 @@ class Probe:
     headers: tuple[tuple[str, str], ...] = ()
 
     def get(self, base: str, *, timeout: float = 10) -> tuple[int, Message, bytes]:
-        return http_get(base + self.path, timeout=timeout, headers=dict(self.headers))
+        return http_request(base + self.path, timeout=timeout, headers=dict(self.headers))
 
 
 @dataclass(frozen=True)
@@ -170,13 +169,11 @@ def answers(probe: Probe, base: str) -> int:
 
 
 def search_registered(base: str) -> str:
-    request = urllib.request.Request(
-        base + "/tiles/searches/register",
-        data=json.dumps({"bbox": [9.5, 46.3, 17.2, 49.0]}).encode(),
-        headers={"Content-Type": "application/json"},
+    status, _headers, body = http_request(
+        base + "/tiles/searches/register", body={"bbox": [9.5, 46.3, 17.2, 49.0]}
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)["id"]
+    assert status == 200, body
+    return json.loads(body)["id"]
 
 
 def test_a_database_outage_is_answered_503_at_once_and_the_portal_recovers_by_itself(
@@ -225,6 +222,8 @@ def test_a_database_outage_is_answered_503_at_once_and_the_portal_recovers_by_it
             assert answer.retry_after and int(answer.retry_after) > 0, answer.probe
             for word in DATABASE_WORDS:
                 assert word.lower() not in answer.body.decode().lower(), (answer.probe, word)
+            if answer.probe.path.startswith("/api/"):
+                assert json.loads(answer.body)["code"] == "ServiceUnavailable", answer.probe
         # Requests in flight when the server went away are 503s too, never 500s or resets.
         assert {a.status for a in load.answers} <= {200, 401, 404, 503}
         assert set(back) == set(probes), f"not back within {BACK_WITHIN + 5} s: {back}"

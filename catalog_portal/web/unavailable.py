@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.deprecation import MiddlewareMixin
 from django.views import defaults
 
 from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
+
+API_PREFIX = "/api/"
 
 
 def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> HttpResponse | None:
@@ -18,11 +20,17 @@ def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> Ht
     if not isinstance(error, DATABASE_UNAVAILABLE):
         return None
     failure = database_failure(error=error, path=request.path)
-    # Rendered without the request: its context processors (the user, the session) would ask
-    # the database that just failed.
-    response = HttpResponse(
-        render_to_string("503.html", {"message": failure.message}), status=failure.status
-    )
+    if request.path.startswith(API_PREFIX):
+        # The STAC API's error shape (api/errors.py), for failures before its router runs.
+        response: HttpResponse = JsonResponse(
+            {"code": "ServiceUnavailable", "description": failure.message}, status=failure.status
+        )
+    else:
+        # Rendered without the request: its context processors (the user, the session) would
+        # ask the database that just failed.
+        response = HttpResponse(
+            render_to_string("503.html", {"message": failure.message}), status=failure.status
+        )
     for name, value in failure.headers.items():
         response[name] = value
     # database_failure logged it with the path; Django's request log would say it again.
