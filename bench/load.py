@@ -32,10 +32,17 @@ from pathlib import Path
 import dj_database_url
 import morecantile
 import pages
-import psycopg
 import search
 import tiles
-from benchlib import ROOT, percentile, prepare, production_env, server_process, synthetic_count
+from benchlib import (
+    ROOT,
+    database_connect,
+    percentile,
+    prepare,
+    production_env,
+    server_process,
+    synthetic_count,
+)
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/cp_load"
 WEIGHTS = {"search": 4, "page": 3, "tile": 3}
@@ -58,17 +65,6 @@ class Outcome:
     request: Request
     milliseconds: float
     status: int  # 0: no answer (connection error or timeout)
-
-
-def database_connect(url: str) -> psycopg.Connection:
-    config = dj_database_url.parse(url)
-    return psycopg.connect(
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        dbname=config["NAME"],
-    )
 
 
 def demo_prepare(url: str, env: dict[str, str]) -> None:
