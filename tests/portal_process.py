@@ -44,10 +44,12 @@ def test_database_url() -> str:
 
 @dataclass
 class PortalProcess:
-    """A running ``manage.py serve``: its base URL and the process."""
+    """A running ``manage.py serve``: its base URL and the process; once it has ended, what
+    it printed (its log)."""
 
     url: str
     process: subprocess.Popen
+    output: str = ""
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -115,7 +117,7 @@ def portal_process(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        process.communicate(timeout=10)
+        served.output = process.communicate(timeout=10)[0] or ""
 
 
 def http_request(

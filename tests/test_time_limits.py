@@ -67,6 +67,10 @@ def test_requests_past_the_statement_time_limit_answer_503_and_the_portal_goes_o
         # The next request gets a working connection: the cancelled ones did not poison it.
         assert http_request(portal.url + "/healthz")[0] == 200
         assert portal.alive()
+    # Each failure is logged once, with its path; no traceback.
+    for path in ("/api/v1/search", "/explore/", "/tiles/searches/register"):
+        assert portal.output.count(f"database timed out at {path}:") == 1, portal.output
+    assert "Traceback" not in portal.output
 
 
 def test_without_a_tight_limit_the_same_search_answers(many_items):
