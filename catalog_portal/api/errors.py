@@ -10,7 +10,11 @@ from ninja.errors import ValidationError
 
 from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.data.files import HrefNotSignable
-from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
+from catalog_portal.lib.db_errors import (
+    DATABASE_UNAVAILABLE,
+    database_failure,
+    django_response_finish,
+)
 
 
 class NotFound(Exception):
@@ -26,11 +30,7 @@ def _error(
 def _database_unavailable(api: NinjaAPI, request: HttpRequest, error: Exception) -> HttpResponse:
     failure = database_failure(error=error, path=request.path)
     response = _error(api, request, failure.status, "ServiceUnavailable", failure.message)
-    for name, value in failure.headers.items():
-        response[name] = value
-    # database_failure logged it with the path; Django's request log would say it again.
-    response._has_been_logged = True
-    return response
+    return django_response_finish(response=response, failure=failure)
 
 
 def add_exception_handlers(api: NinjaAPI) -> None:

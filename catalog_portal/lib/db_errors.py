@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import psycopg
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 
 logger = logging.getLogger("catalog_portal.database")
 
@@ -63,6 +64,15 @@ def database_failure(*, error: BaseException, path: str) -> DatabaseFailure:
     kind = "timed out" if failure is TIMED_OUT else "unavailable"
     logger.warning("database %s at %s: %s", kind, path, _first_line(error))
     return failure
+
+
+def django_response_finish(*, response: HttpResponse, failure: DatabaseFailure) -> HttpResponse:
+    """Give a Django answer to a database failure its headers, and keep Django's request log
+    from logging it a second time (database_failure did, with the path)."""
+    for name, value in failure.headers.items():
+        response[name] = value
+    response._has_been_logged = True
+    return response
 
 
 def _timed_out(error: BaseException) -> bool:

@@ -10,7 +10,11 @@ from django.template.loader import render_to_string
 from django.utils.deprecation import MiddlewareMixin
 from django.views import defaults
 
-from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
+from catalog_portal.lib.db_errors import (
+    DATABASE_UNAVAILABLE,
+    database_failure,
+    django_response_finish,
+)
 
 API_PREFIX = "/api/"
 
@@ -31,11 +35,7 @@ def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> Ht
         response = HttpResponse(
             render_to_string("503.html", {"message": failure.message}), status=failure.status
         )
-    for name, value in failure.headers.items():
-        response[name] = value
-    # database_failure logged it with the path; Django's request log would say it again.
-    response._has_been_logged = True
-    return response
+    return django_response_finish(response=response, failure=failure)
 
 
 class DatabaseUnavailableMiddleware(MiddlewareMixin):
