@@ -23,17 +23,23 @@ COLLECTION = "synthetic-sentinel-2"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/cp_bench"
 
 
+def database_connect(url: str, *, dbname: str | None = None, **options) -> psycopg.Connection:
+    """A psycopg connection to the database of ``url`` (or to ``dbname`` on its server)."""
+    config = dj_database_url.parse(url)
+    return psycopg.connect(
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        dbname=dbname or config["NAME"],
+        **options,
+    )
+
+
 def synthetic_count(url: str) -> int | None:
     """Synthetic items in the database, or None when it does not exist or is not migrated."""
-    config = dj_database_url.parse(url)
     try:
-        with psycopg.connect(
-            host=config["HOST"],
-            port=config["PORT"] or 5432,
-            user=config["USER"],
-            password=config["PASSWORD"] or None,
-            dbname=config["NAME"],
-        ) as db:
+        with database_connect(url) as db:
             row = db.execute(
                 "SELECT item_count FROM catalog_collection WHERE stac_id = %s", [COLLECTION]
             ).fetchone()
@@ -45,15 +51,9 @@ def synthetic_count(url: str) -> int | None:
 def prepare(url: str, items: int, env: dict) -> None:
     count = synthetic_count(url)
     if count is None:
-        config = dj_database_url.parse(url)
-        with psycopg.connect(
-            host=config["HOST"],
-            port=config["PORT"] or 5432,
-            user=config["USER"],
-            dbname="postgres",
-            autocommit=True,
-        ) as db:
-            db.execute(f'CREATE DATABASE "{config["NAME"]}"')
+        name = dj_database_url.parse(url)["NAME"]
+        with database_connect(url, dbname="postgres", autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}"')
         count = 0
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     # Production settings serve static files from the collected, hashed copies.
@@ -121,25 +121,36 @@ def production_env(database: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def served(env: dict[str, str], port: int) -> Iterator[http.client.HTTPConnection]:
-    """``manage.py serve`` (one uvicorn worker) on ``port``; yields a connection to it."""
+def server_process(
+    env: dict[str, str], port: int, *, workers: int = 1
+) -> Iterator[subprocess.Popen]:
+    """``manage.py serve`` with ``workers`` uvicorn processes on ``port``, answering /healthz."""
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--no-reload"],
+        [sys.executable, "manage.py", "serve", "--port", str(port), "--no-reload",
+         "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
+    )  # fmt: skip
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for _ in range(100):
+        for _ in range(300):
             try:
                 timed(connection, "GET", "/healthz")
                 break
             except (ConnectionError, OSError):
                 connection.close()
                 time.sleep(0.2)
-        yield connection
+        connection.close()
+        yield server
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def served(env: dict[str, str], port: int) -> Iterator[http.client.HTTPConnection]:
+    """``manage.py serve`` (one uvicorn worker) on ``port``; yields a connection to it."""
+    with server_process(env, port):
+        yield http.client.HTTPConnection("127.0.0.1", port, timeout=60)

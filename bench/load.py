@@ -1,75 +1,271 @@
-"""Time the catalogue loaders and print figures (not part of the test run).
+"""Bounded mixed load: searches, pages and tiles at once against `serve --workers 2` (not a test).
 
-    .venv/bin/python bench/load.py                       # load_demo into a fresh SQLite
-    .venv/bin/python bench/load.py --synthetic 1000000 \
-        --database postgres://postgres@127.0.0.1:5432/cp_bench   # plus N synthetic items
+    .venv/bin/python bench/load.py [--database postgres://postgres@127.0.0.1:5432/cp_load]
+                                   [--items 200000] [--seconds 60] [--connections 32]
+                                   [--workers 2]
 
-Each measurement runs the real management command in a fresh process against a fresh
-database under a temporary VAR_DIR, as a newcomer's `make run` would.
+Prepares the PostgreSQL database once and reuses it: migrations, the demo catalogue with its
+COGs under var/bench-load (the tiles' files) and N synthetic items (`load_demo
+--synthetic-items`). Serves the portal with production settings on 127.0.0.1, then runs
+``--connections`` client threads, each with one keep-alive connection, sending requests picked
+at random (searches, pages and tiles in the proportions of WEIGHTS) until the time is up; a
+request still running then has at most REQUEST_TIMEOUT seconds to finish. Prints requests per
+second, p50/p95/p99 per kind and per request type (where the time goes), errors by status and
+the server processes' resident memory before and after.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
+import http.client
+import json
+import random
+import socket
 import subprocess
 import sys
-import tempfile
+import threading
 import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import dj_database_url
+import morecantile
+import pages
+import search
+import tiles
+from benchlib import (
+    ROOT,
+    database_connect,
+    percentile,
+    prepare,
+    production_env,
+    server_process,
+    synthetic_count,
+)
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/cp_load"
+WEIGHTS = {"search": 4, "page": 3, "tile": 3}
+REQUEST_TIMEOUT = 30
+# Distinct requests made per request type; the load draws from them at random.
+POOL_SIZE = 200
 
 
-def manage(*args: str, env: dict[str, str]) -> float:
-    """Run `manage.py args` and return its wall time in seconds."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-    return time.perf_counter() - started
+@dataclass(frozen=True)
+class Request:
+    kind: str
+    name: str
+    method: str
+    path: str
+    body: dict | None = None
 
 
-def fresh_postgres(url: str) -> None:
-    """Drop and re-create the database named in ``url``."""
-    import dj_database_url
-    import psycopg
+@dataclass(frozen=True)
+class Outcome:
+    request: Request
+    milliseconds: float
+    status: int  # 0: no answer (connection error or timeout)
 
-    config = dj_database_url.parse(url)
-    with psycopg.connect(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
-                         password=config["PASSWORD"] or None, dbname="postgres",
-                         autocommit=True) as connection:  # fmt: skip
-        connection.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+def demo_prepare(url: str, env: dict[str, str]) -> None:
+    """Load the demo catalogue (real COGs, for tiles) once into the bench database."""
+    with database_connect(url) as db:
+        present = db.execute(
+            "SELECT count(*) FROM catalog_collection WHERE stac_id = ANY(%s)", [tiles.COLLECTIONS]
+        ).fetchone()[0]
+    if present < len(tiles.COLLECTIONS):
+        print("loading the demo catalogue (COGs for the tiles) ...", flush=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "load_demo", "-v0"], cwd=ROOT, env=env, check=True
+        )
+
+
+def tile_requests(url: str, rng: random.Random) -> list[Request]:
+    """Tiles of the demo's items at zooms around their full resolution, inside their bbox."""
+    tms = morecantile.tms.get("WebMercatorQuad")
+    with database_connect(url) as db:
+        rows = db.execute(
+            "SELECT c.stac_id, i.stac_id, i.bbox_xmin, i.bbox_ymin, i.bbox_xmax, i.bbox_ymax "
+            "FROM catalog_item i JOIN catalog_collection c ON c.id = i.collection_id "
+            "WHERE c.stac_id = ANY(%s)",
+            [tiles.COLLECTIONS],
+        ).fetchall()
+    by_collection: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_collection[row[0]].append(row)
+    requests = []
+    for _ in range(POOL_SIZE):
+        # Each collection as often as the others, whatever its number of items.
+        collection, item, west, south, east, north = rng.choice(
+            by_collection[rng.choice(sorted(by_collection))]
+        )
+        zooms = next(z for prefix, z in tiles.ZOOMS.items() if collection.startswith(prefix))
+        tile = tms.tile(rng.uniform(west, east), rng.uniform(south, north), rng.choice(zooms))
+        path = (
+            f"/tiles/collections/{collection}/items/{item}/tiles/WebMercatorQuad/"
+            f"{tile.z}/{tile.x}/{tile.y}.png"
+        )
+        requests.append(Request("tile", f"tile {collection}", "GET", path))
+    return requests
+
+
+def request_mix(url: str, rng: random.Random) -> dict[str, list[Request]]:
+    """Requests of each kind: the searches of bench/search.py, the pages of bench/pages.py
+    and item tiles of the demo collections."""
+    mix: dict[str, list[Request]] = defaultdict(list)
+    for name, searches in search.scenarios(rng, POOL_SIZE):
+        mix["search"] += [Request("search", name, *one) for one in searches]
+    ids = pages.item_ids(url, 50, rng)
+    for name, paths in pages.scenarios(rng, POOL_SIZE, ids):
+        mix["page"] += [Request("page", name, "GET", path) for path in paths]
+    mix["tile"] = tile_requests(url, rng)
+    return mix
+
+
+def request_send(connection: http.client.HTTPConnection, request: Request) -> int:
+    payload = json.dumps(request.body).encode() if request.body is not None else None
+    headers = {"Content-Type": "application/json"} if payload is not None else {}
+    connection.request(request.method, request.path, body=payload, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def client_run(
+    *, port: int, mix: dict[str, list[Request]], deadline: float, seed: int, into: list[Outcome]
+) -> None:
+    """One client: one keep-alive connection, requests until ``deadline``."""
+    rng = random.Random(seed)
+    kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    while time.monotonic() < deadline:
+        request = rng.choice(mix[rng.choices(kinds, weights)[0]])
+        started = time.perf_counter()
+        try:
+            status = request_send(connection, request)
+        except (OSError, http.client.HTTPException):
+            status = 0
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        into.append(Outcome(request, (time.perf_counter() - started) * 1000, status))
+    connection.close()
+
+
+def processes_rss(pid: int) -> dict[int, int]:
+    """Resident memory (bytes) of process ``pid`` and its descendants, from /proc."""
+    found: dict[int, int] = {}
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        rss = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")), 0)
+        found[current] = int(rss) * 1024
+        pending += [int(child) for child in children]
+    return found
+
+
+def rss_line(label: str, rss: dict[int, int]) -> str:
+    each = ", ".join(f"{pid}: {size / 2**20:.0f} MB" for pid, size in sorted(rss.items()))
+    return f"{label}: {sum(rss.values()) / 2**20:.0f} MB in all ({each})"
+
+
+def figures_print(outcomes: list[Outcome], seconds: float) -> None:
+    def row(label: str, chosen: list[Outcome]) -> str:
+        times = [o.milliseconds for o in chosen] or [0.0]
+        errors = sum(1 for o in chosen if o.status == 0 or o.status >= 500)
+        return (
+            f"{label:42s} {len(chosen):6d} {len(chosen) / seconds:7.1f} "
+            f"{percentile(times, 0.5):8.0f} {percentile(times, 0.95):8.0f} "
+            f"{percentile(times, 0.99):8.0f} {errors:6d}"
+        )
+
+    columns = ("n", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors")
+    widths = (6, 7, 8, 8, 8, 6)
+    print(" " * 42, *(f"{name:>{width}s}" for name, width in zip(columns, widths, strict=True)))
+    print(row("all", outcomes))
+    for kind in WEIGHTS:
+        of_kind = [o for o in outcomes if o.request.kind == kind]
+        if not of_kind:
+            continue
+        print(row(kind, of_kind))
+        for name in sorted({o.request.name for o in of_kind}):
+            print(row(f"  {name}", [o for o in of_kind if o.request.name == name]))
+    statuses = Counter(o.status for o in outcomes)
+    print("answers by status:", dict(sorted(statuses.items())), "(0: no answer)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--database", default="", help="DATABASE_URL (default: fresh SQLite)")
-    parser.add_argument("--repeat", type=int, default=3, help="load_demo runs (median printed)")
-    parser.add_argument("--synthetic", type=int, default=0, help="synthetic items to add once")
+    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--items", type=int, default=200_000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
     options = parser.parse_args()
+    if not 0 < options.seconds <= 3600 or not 0 < options.connections <= 256:
+        parser.error("--seconds must be in (0, 3600] and --connections in (0, 256]")
+    host = dj_database_url.parse(options.database).get("HOST") or ""
+    if host not in {"127.0.0.1", "localhost", "::1", ""}:
+        parser.error("--database must be on this machine (loopback): the load is local only")
 
-    demo_times = []
-    for _ in range(options.repeat):
-        with tempfile.TemporaryDirectory() as var:
-            env = {**os.environ, "VAR_DIR": var, "DATABASE_URL": options.database}
-            if options.database:
-                fresh_postgres(options.database)
-            manage("migrate", "--noinput", env=env)
-            demo_times.append(manage("load_demo", env=env))
-            if options.synthetic and len(demo_times) == options.repeat:
-                seconds = manage("load_demo", "--synthetic-items", str(options.synthetic), env=env)
-                print(f"load_demo --synthetic-items {options.synthetic}: {seconds:.1f} s "
-                      f"({options.synthetic / seconds:,.0f} items/s)")  # fmt: skip
-    database = options.database.split("://")[0] if options.database else "sqlite"
-    median, low, high = statistics.median(demo_times), min(demo_times), max(demo_times)
+    env = {**production_env(options.database), "VAR_DIR": str(ROOT / "var" / "bench-load")}
+    prepare(options.database, options.items, env)
+    demo_prepare(options.database, env)
+    rng = random.Random(1)
+    mix = request_mix(options.database, rng)
+    port = free_port()
+    with server_process(env, port, workers=options.workers) as server:
+        # One pass over a few requests of each type warms caches, connections and imports.
+        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+        for requests in mix.values():
+            for request in requests[:: max(1, len(requests) // 20)]:
+                request_send(warm, request)
+        warm.close()
+        before = processes_rss(server.pid)
+        outcomes: list[Outcome] = []
+        started = time.monotonic()
+        deadline = started + options.seconds
+        clients = [
+            threading.Thread(
+                target=client_run,
+                kwargs={
+                    "port": port,
+                    "mix": mix,
+                    "deadline": deadline,
+                    "seed": n,
+                    "into": outcomes,
+                },
+                daemon=True,
+            )
+            for n in range(options.connections)
+        ]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(timeout=options.seconds + REQUEST_TIMEOUT + 5)
+        elapsed = time.monotonic() - started
+        after = processes_rss(server.pid)
+
     print(
-        f"load_demo on {database}: median {median:.1f} s over {len(demo_times)} runs "
-        f"(min {low:.1f}, max {high:.1f})"
+        f"PostgreSQL, {synthetic_count(options.database):,} synthetic items + the demo, "
+        f"serve --workers {options.workers}, DEBUG off; {options.connections} connections "
+        f"for {options.seconds:.0f} s ({elapsed:.1f} s with the last answers)"
     )
+    figures_print(outcomes, elapsed)
+    print(rss_line("server RSS before", before))
+    print(rss_line("server RSS after ", after))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ development secret key kept in ``var/secret_key``. README.md lists every variabl
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import dj_database_url
@@ -16,6 +17,7 @@ from catalog_portal.lib.csp import csp_directives
 from catalog_portal.lib.env import (
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_path,
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Turns a view's database outage or timeout into a 503 page (the API answers its own).
+    "catalog_portal.web.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -122,6 +126,14 @@ TEMPLATES = [
 ]
 
 
+# Seconds a statement of the portal may run (0: no limit) and the same for management
+# commands that load or migrate a catalogue (lib/db_sessions.py); seconds a request waits
+# for a database connection before it is answered 503.
+DB_STATEMENT_TIMEOUT = env_float("DB_STATEMENT_TIMEOUT", 5, minimum=0)
+DB_COMMAND_STATEMENT_TIMEOUT = env_float("DB_COMMAND_STATEMENT_TIMEOUT", 0, minimum=0)
+DB_POOL_TIMEOUT = env_float("DB_POOL_TIMEOUT", 2, minimum=0.1)
+
+
 def _database(url: str) -> dict:
     """Parse DATABASE_URL, accepting only the two databases the portal is built for."""
     try:
@@ -141,9 +153,15 @@ def _database(url: str) -> dict:
         # more than it saves (intersects search at 1M items: 36 ms with 2 workers, 8 ms without)
         # and takes cores from concurrent requests.
         workers = env_int("DB_PARALLEL_WORKERS", 0, minimum=0)
+        # The portal's time limit is part of every session from the start (management
+        # commands change it for theirs: lib/db_sessions.py), so a runaway query is cancelled
+        # by the server and answered 503 instead of holding a backend for minutes.
+        statement_ms = round(DB_STATEMENT_TIMEOUT * 1000)
         config.setdefault("OPTIONS", {})["options"] = (
-            f"-c max_parallel_workers_per_gather={workers}"
+            f"-c max_parallel_workers_per_gather={workers} -c statement_timeout={statement_ms}"
         )
+        # libpq counts whole seconds and takes less than 2 as 2.
+        config["OPTIONS"]["connect_timeout"] = max(2, math.ceil(DB_POOL_TIMEOUT))
         if env_bool("DB_POOL", True):
             # Under ASGI each request runs in its own thread context, so only a pool (shared by
             # threads) reuses connections; DB_CONN_MAX_AGE would keep one per thread instead.
@@ -152,6 +170,9 @@ def _database(url: str) -> dict:
             config.setdefault("OPTIONS", {})["pool"] = {
                 "min_size": env_int("DB_POOL_MIN", 2, minimum=1),
                 "max_size": env_int("DB_POOL_MAX", 10, minimum=1),
+                # When the database is down, a request waits this long for a connection and
+                # is answered 503, instead of psycopg_pool's 30 s.
+                "timeout": DB_POOL_TIMEOUT,
             }
     else:
         raise ImproperlyConfigured(

@@ -14,7 +14,8 @@ urlpatterns = [
     path("", include("catalog_portal.web.urls")),
 ]
 
-# The site's error pages (JSON below /api/): web/error_pages.py.
+# The site's error pages (JSON below /api/): web/error_pages.py; a database failure outside any
+# view (a middleware) is a 503 there too (web/unavailable.py).
 handler400 = "catalog_portal.web.error_pages.bad_request"
 handler403 = "catalog_portal.web.error_pages.permission_denied"
 handler404 = "catalog_portal.web.error_pages.page_not_found"

@@ -8,6 +8,7 @@ writes, e.g. with ``transactional_db``) and the same DATA_ROOT.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -18,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 from django.conf import settings
@@ -42,10 +44,12 @@ def test_database_url() -> str:
 
 @dataclass
 class PortalProcess:
-    """A running ``manage.py serve``: its base URL and the process."""
+    """A running ``manage.py serve``: its base URL and the process; once it has ended, what
+    it printed (its log)."""
 
     url: str
     process: subprocess.Popen
+    output: str = ""
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -113,4 +117,24 @@ def portal_process(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        process.communicate(timeout=10)
+        served.output = process.communicate(timeout=10)[0] or ""
+
+
+def http_request(
+    url: str,
+    *,
+    body: dict | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
+) -> tuple[int, Message, bytes]:
+    """Status, headers (case-insensitive) and body of a GET of ``url``, or of a POST of
+    ``body`` as JSON; HTTP errors are answers too."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()

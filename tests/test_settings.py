@@ -58,6 +58,11 @@ def test_the_development_secret_key_is_generated_once_and_kept(tmp_path):
         ({"DATABASE_URL": "postgres://db/portal", "DB_POOL": "maybe"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_CONN_MAX_AGE": "60"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_PARALLEL_WORKERS": "-1"}, "DB_PARALLEL"),
+        ({"DB_STATEMENT_TIMEOUT": "soon"}, "DB_STATEMENT_TIMEOUT"),
+        ({"DB_STATEMENT_TIMEOUT": "-1"}, "DB_STATEMENT_TIMEOUT"),
+        ({"DB_STATEMENT_TIMEOUT": "nan"}, "DB_STATEMENT_TIMEOUT"),
+        ({"DB_COMMAND_STATEMENT_TIMEOUT": "inf"}, "DB_COMMAND_STATEMENT_TIMEOUT"),
+        ({"DB_POOL_TIMEOUT": "0"}, "DB_POOL_TIMEOUT"),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
         ({"SECRET_KEY": "a", "SECRET_KEY_FILE": "/etc/hostname"}, "SECRET_KEY_FILE"),
     ],
@@ -80,7 +85,16 @@ def test_postgresql_sessions_run_without_parallel_workers_by_default(db):
         from catalog_portal.settings import _database
 
         options = _database("postgres://postgres@127.0.0.1:5432/portal")["OPTIONS"]
-        assert options["options"] == "-c max_parallel_workers_per_gather=0"
+        assert "-c max_parallel_workers_per_gather=0" in options["options"]
+
+
+def test_postgresql_sessions_have_a_statement_limit_and_a_short_pool_wait_by_default():
+    from catalog_portal.settings import _database
+
+    options = _database("postgres://postgres@127.0.0.1:5432/portal")["OPTIONS"]
+    assert "-c statement_timeout=5000" in options["options"]
+    assert options["pool"]["timeout"] == 2
+    assert options["connect_timeout"] == 2
 
 
 def test_production_takes_its_secret_from_a_file(tmp_path):

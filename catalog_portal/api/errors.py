@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +12,11 @@ from ninja.errors import HttpError, ValidationError
 
 from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.data.files import HrefNotSignable
+from catalog_portal.lib.db_errors import (
+    DATABASE_UNAVAILABLE,
+    database_failure,
+    django_response_finish,
+)
 
 
 class NotFound(Exception):
@@ -22,8 +29,17 @@ def _error(
     return api.create_response(request, {"code": code, "description": description}, status=status)
 
 
+def _database_unavailable(api: NinjaAPI, request: HttpRequest, error: Exception) -> HttpResponse:
+    failure = database_failure(error=error, path=request.path)
+    response = _error(api, request, failure.status, "ServiceUnavailable", failure.message)
+    return django_response_finish(response=response, failure=failure)
+
+
 def add_exception_handlers(api: NinjaAPI) -> None:
     """Register the mapping on ``api``; endpoints raise, they never catch."""
+
+    for unavailable in DATABASE_UNAVAILABLE:
+        api.add_exception_handler(unavailable, partial(_database_unavailable, api))
 
     @api.exception_handler(InvalidParameter)
     def invalid_parameter(request: HttpRequest, error: InvalidParameter) -> HttpResponse:

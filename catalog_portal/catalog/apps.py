@@ -9,5 +9,6 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         # Teaches SQLite connections the exact spatial test that PostGIS has built in.
         from catalog_portal.catalog import checks, spatial  # noqa: F401 - checks registers itself
+        from catalog_portal.lib import db_sessions  # noqa: F401 - its signal receivers
 
         spatial.register_sqlite_functions()

@@ -23,6 +23,7 @@ from catalog_portal.data.files import SignatureInvalid, data_file_lookup
 from catalog_portal.data.signing import is_signed
 from catalog_portal.data.zips import MemberResponse
 from catalog_portal.lib.asgi_django import Credentials, InvalidToken, django_call
+from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
 from catalog_portal.lib.etags import etag_matches
 
 # Files change only when they are re-ingested; an hour keeps map clients and GDAL from
@@ -68,6 +69,17 @@ async def data_file(request: Request) -> Response:
     return response
 
 
+async def database_unavailable(request: Request, exc: Exception) -> Response:
+    """503 with Retry-After when the catalogue's database failed; its words stay in the log."""
+    failure = database_failure(error=exc, path=request.url.path)
+    response = _error(failure.status, "ServiceUnavailable", failure.message)
+    response.headers.update(failure.headers)
+    return response
+
+
 def create_data_app() -> Starlette:
     """Build the ASGI app served under /data."""
-    return Starlette(routes=[Route("/{path:path}", data_file, methods=["GET", "HEAD"])])
+    return Starlette(
+        routes=[Route("/{path:path}", data_file, methods=["GET", "HEAD"])],
+        exception_handlers=dict.fromkeys(DATABASE_UNAVAILABLE, database_unavailable),
+    )

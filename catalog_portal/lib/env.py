@@ -7,11 +7,16 @@ surprise later.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
+
+N = TypeVar("N", int, float)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -37,13 +42,25 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     """Return an integer, optionally no smaller than ``minimum``."""
+    return _env_number(name, default, parse=int, kind="a whole number", minimum=minimum)
+
+
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    """Return a decimal number (e.g. seconds), optionally no smaller than ``minimum``."""
+    return _env_number(name, default, parse=float, kind="a number", minimum=minimum)
+
+
+def _env_number(name: str, default: N, *, parse: Callable[[str], N], kind: str,
+                minimum: N | None) -> N:  # fmt: skip
     raw = os.environ.get(name)
     if raw is None:
         return default
     try:
-        value = int(raw.strip())
+        value = parse(raw.strip())
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+        raise ImproperlyConfigured(f"{name}={raw!r} is not {kind}.") from None
+    if not math.isfinite(value):  # float("nan"), float("inf")
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a finite number.")
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name}={value} is below its minimum of {minimum}.")
     return value

@@ -20,6 +20,7 @@ from titiler.core.errors import DEFAULT_STATUS_CODES, add_exception_handlers
 
 from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.lib.asgi_django import InvalidToken
+from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
 
 
 class ItemNotFound(LookupError):
@@ -91,9 +92,19 @@ def not_modified_answer(request: Request, exc: NotModified) -> Response:
     return Response(status_code=304, headers=headers)
 
 
+def database_unavailable_answer(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After when the catalogue's database failed; its words stay in the log."""
+    failure = database_failure(error=exc, path=request.url.path)
+    return JSONResponse(
+        {"detail": failure.message}, status_code=failure.status, headers=failure.headers
+    )
+
+
 def errors_install(*, app: FastAPI) -> None:
     """Map every domain exception to its status code on ``app``."""
     add_exception_handlers(app, STATUS_CODES)
     app.add_exception_handler(RequestValidationError, validation_error_answer)
     app.add_exception_handler(NotModified, not_modified_answer)
     app.add_exception_handler(InvalidToken, invalid_token_answer)
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, database_unavailable_answer)

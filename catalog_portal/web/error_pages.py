@@ -9,12 +9,14 @@ so views raise and never catch.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from catalog_portal.catalog.search import InvalidParameter
+from catalog_portal.web.unavailable import unavailable_page
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +63,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500 (Django has logged the exception with the request path)."""
-    return error_response(request=request, status=500)
+    """handler500 (Django has logged the exception with the request path). A database failure
+    outside any view (a middleware looking up an API token) is the 503 answer instead."""
+    return unavailable_page(request=request, error=sys.exc_info()[1]) or error_response(
+        request=request, status=500
+    )
 
 
 class InvalidParameterMiddleware:

@@ -17,6 +17,7 @@ from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.catalog.sharing import collection_access_list
+from catalog_portal.lib.db_errors import database_failure, django_response_finish
 from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.explore import chosen_collection, explore_state
 from catalog_portal.web.gallery import gallery_cards
@@ -216,5 +217,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
-        return JsonResponse({"status": "error", "database": str(error)}, status=503)
+        # Who is asking may be anyone: the database's words go to the log only.
+        failure = database_failure(error=error, path=request.path)
+        response = JsonResponse(
+            {"status": "unavailable", "database": connection.vendor}, status=failure.status
+        )
+        return django_response_finish(response=response, failure=failure)
     return JsonResponse({"status": "ok", "database": connection.vendor})

@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
 from catalog_portal.catalog.importers import SourceError, stac_source_read
 from catalog_portal.catalog.ingest import InvalidStac, UpsertReport, collection_upsert, items_upsert
+from catalog_portal.catalog.management.bulk import BulkCommand
 from catalog_portal.catalog.models import Collection
 
 
@@ -32,7 +33,7 @@ def parse_bbox(value: str) -> list[float]:
     return numbers
 
 
-class Command(BaseCommand):
+class Command(BulkCommand):
     help = (
         "Import from a STAC API URL (with pystac-client) or a static STAC catalog, collection or "
         "item (a path or URL). Re-running changes nothing; invalid items are reported and skipped."

@@ -5,15 +5,16 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
 from catalog_portal.catalog.demo.loader import DEMO_PASSWORD, DEMO_USER, demo_catalog_load
 from catalog_portal.catalog.demo.synthetic import SYNTHETIC_ID, synthetic_items_add
+from catalog_portal.catalog.management.bulk import BulkCommand
 from catalog_portal.catalog.models import Collection
 
 
-class Command(BaseCommand):
+class Command(BulkCommand):
     help = (
         "Generate the demo catalogue (COGs under DATA_ROOT and their STAC), or with "
         "--synthetic-items N only add N metadata-only items for benchmarks."
