@@ -48,6 +48,6 @@ def create_tiles_app() -> FastAPI:
     app.include_router(item_tiler_make().router, prefix=ITEM_PREFIX, tags=["items"])
     app.include_router(mosaics_router)
     app.include_router(TMSFactory(supported_tms=TILE_MATRIX_SETS).router, tags=["tile matrix sets"])
-    errors_install(app=app)
     app.add_middleware(CacheHeadersMiddleware)
+    errors_install(app=app)
     return app
