@@ -13,14 +13,153 @@ import pytest
 import requests
 from rasterio.errors import RasterioIOError
 
+from tests.portal_process import portal_process
 from tests.test_tiles import S2, centre_tile, first_item, fresh_lookups, item_url, tile_path  # noqa: F401
 
+# The child portal idles at ~0.7 GB of address space (Python, GDAL, numpy; each worker thread
+# adds its stack) and draws a 2048² image well within 1 GB; one square degree of Sentinel-2
+# read at full resolution in the default render needs several GB.
+ADDRESS_SPACE = 2 * 1024**3
 SECRET = "/srv/secret/path.tif password=hunter2"
 
 
 @pytest.fixture
 def tiles(portal_server, demo) -> str:
     return f"{portal_server}/tiles"
+
+
+def square_around(stac: dict, *, degrees: float) -> dict:
+    """A GeoJSON Feature: a square of ``degrees`` centred on the item."""
+    west, south, east, north = stac["bbox"]
+    lon, lat, half = (west + east) / 2, (south + north) / 2, degrees / 2
+    ring = [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+    ]
+    return {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+def assert_refused(response: requests.Response, *named: str) -> None:
+    """A 400 in the portal's error shape whose message names each of ``named``."""
+    assert response.status_code == 400, response.text[:500]
+    body = response.json()
+    assert body["code"] == "InvalidParameterValue"
+    for name in named:
+        assert name.lower() in body["description"].lower(), body
+
+
+@pytest.mark.parametrize(
+    ("suffix", "params", "named"),
+    [
+        ("/statistics", {"histogram_range": "1,0"}, ("histogram_range",)),
+        ("/statistics", {"histogram_range": "0,1e400"}, ("histogram_range",)),
+        ("/statistics", {"histogram_bins": "5000"}, ("histogram_bins", "1000")),
+        ("/statistics", {"histogram_bins": "3,2,1"}, ("histogram_bins",)),
+        (
+            "/preview.png",
+            {"assets": "B04", "expression": "b1+" * 400 + "b1"},
+            ("expression", "1000"),
+        ),
+        ("/preview.png", {"expression": ";".join(["B04_b1"] * 40)}, ("expression", "16")),
+        ("/preview.png", {"assets": ["B04"] * 40}, ("assets", "16")),
+        ("/preview.png", {"assets": "B04|bidx=" + ",".join(["1"] * 40)}, ("assets", "16")),
+        ("/preview.png", {"max_size": 0}, ("max_size",)),
+        ("/preview/0x0.png", {}, ("width",)),
+        ("/bbox/1e400,0,1,1.png", {}, ("minx", "finite")),
+        ("/bbox/14,48,13,47/256x256.png", {}, ("bbox",)),
+        ("/tiles/WebMercatorQuad/12/1/1", {"buffer": 100000}, ("buffer",)),
+        ("/tiles/WebMercatorQuad/12/1/1", {"padding": 100000}, ("padding",)),
+    ],
+)
+def test_hostile_parameters_are_refused_with_a_message_naming_the_limit(
+    tiles, demo, suffix, params, named
+):
+    stac = first_item(demo, S2)
+    inside = centre_tile(stac, 12)
+    suffix = suffix.replace("/12/1/1", f"/{inside.z}/{inside.x}/{inside.y}")
+    assert_refused(requests.get(f"{item_url(tiles, stac)}{suffix}", params=params), *named)
+    assert requests.get(f"{tiles}/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        {"type": "Polygon", "coordinates": [[[13, 47], [13, 47], [13, 47], [13, 47]]]},
+        {"type": "Polygon", "coordinates": [[[13, 47], [14, 47], [15, 47], [13, 47]]]},
+        # a bow tie: the ring crosses itself
+        {"type": "Polygon", "coordinates": [[[13, 47], [14, 48], [14, 47], [13, 48], [13, 47]]]},
+    ],
+)
+def test_a_degenerate_or_invalid_feature_is_refused(tiles, demo, geometry):
+    stac = first_item(demo, S2)
+    feature = {"type": "Feature", "properties": {}, "geometry": geometry}
+    for route in ("/feature/256x256.png", "/statistics"):
+        assert_refused(requests.post(f"{item_url(tiles, stac)}{route}", json=feature), "feature")
+
+
+def test_a_small_area_without_a_size_is_still_read_at_full_resolution(tiles, demo):
+    stac = first_item(demo, S2)
+    west, south, east, north = stac["bbox"]
+    lon, lat = (west + east) / 2, (south + north) / 2
+    response = requests.get(
+        f"{item_url(tiles, stac)}/bbox/{lon},{lat},{lon + 0.01},{lat + 0.01}.png",
+        params={"assets": "B04"},
+    )
+    assert response.status_code == 200, response.text
+    feature = square_around(stac, degrees=0.01)
+    posted = requests.post(
+        f"{item_url(tiles, stac)}/feature.png", params={"assets": "B04"}, json=feature
+    )
+    assert posted.status_code == 200, posted.text
+
+
+# --- memory: the requests that used to take the whole process -----------------------------
+
+
+def hostile_reads(stac: dict) -> list[tuple[str, str, dict, dict | None, tuple[str, ...]]]:
+    """(method, path below the item, query, JSON body, names the refusal must mention)."""
+    world = "/bbox/-180,-85,180,85.png"
+    degree = square_around(stac, degrees=1.0)
+    inside = centre_tile(stac, 12)
+    return [
+        ("GET", world, {}, None, ("2048",)),
+        ("POST", "/feature.png", {}, degree, ("2048",)),
+        ("POST", "/statistics", {}, degree, ("2048",)),
+        (
+            "GET",
+            "/statistics",
+            {"assets": "B04", "histogram_bins": "100000000"},
+            None,
+            ("histogram_bins",),
+        ),
+        ("GET", "/preview.png", {"assets": "B04", "max_size": 0}, None, ("max_size",)),
+        ("GET", tile_path(inside), {"assets": "B04", "buffer": 100000}, None, ("buffer",)),
+    ]
+
+
+def test_heavy_tile_requests_are_refused_under_a_memory_limit_and_the_process_lives(
+    demo, transactional_db
+):
+    stac = first_item(demo, S2)
+    with portal_process(address_space=ADDRESS_SPACE) as portal:
+        base = f"{portal.url}/tiles/collections/{stac['collection']}/items/{stac['id']}"
+        for method, path, query, body, named in hostile_reads(stac):
+            try:
+                response = requests.request(
+                    method, base + path, params=query, json=body, timeout=60
+                )
+            except requests.ConnectionError:
+                pytest.fail(f"{method} {path} took the portal down")
+            assert_refused(response, *named)
+            assert portal.alive(), f"{method} {path} killed the portal"
+        assert portal.get("/healthz")[0] == 200
 
 
 # --- errors: one shape, no exception text -------------------------------------------------

@@ -1,15 +1,26 @@
-"""Limits checked before any tiler code runs: sizes that would take the server's memory (TiTiler
-accepts any tilesize or preview size) and coordinates that GDAL/PROJ would fail on with an
-error instead of an answer."""
+"""Limits checked before any tiler code runs: sizes, bands and histograms that would take the
+server's memory (TiTiler accepts any of them), and numbers that GDAL, PROJ or numpy would fail
+on with an error instead of an answer. What depends on the file's resolution (how many pixels
+an area without a size has) is checked by the reader (``reads.py``)."""
 
 from __future__ import annotations
 
+import itertools
+import math
+
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from catalog_portal.catalog.search import InvalidParameter
 
-MAX_SIDE = 2048  # pixels per side of a tile, preview or part
+MAX_SIDE = 2048  # pixels per side of a tile, preview, part or feature image
+# Each band of a 2048² image is 32 MB as float64 (expressions compute in float64).
+MAX_BANDS = 16
+MAX_EXPRESSION = 1000  # characters
+MAX_HISTOGRAM_BINS = 1000
+MAX_BUFFER = 128  # pixels a tile grows by on each side (buffer) or reads beyond it (padding)
 SIZE_PARAMETERS = ("tilesize", "max_size", "width", "height")
+BBOX_PARAMETERS = ("minx", "miny", "maxx", "maxy")
 RANGES = {"lon": (-180.0, 180.0), "lat": (-90.0, 90.0), "z": (0, 30)}
 
 
@@ -22,12 +33,70 @@ def number_or_none(value: str | None) -> float | None:
 
 
 def request_limits_check(request: Request) -> None:
-    """Refuse (400) oversized images and coordinates outside the world."""
+    """Refuse (400) oversized images, too many bands, huge histograms and bad coordinates."""
+    query, path = request.query_params, request.path_params
     for name in SIZE_PARAMETERS:
-        size = number_or_none(request.query_params.get(name) or request.path_params.get(name))
-        if size is not None and size > MAX_SIDE:
-            raise InvalidParameter(name, f"must be at most {MAX_SIDE} pixels")
+        size = number_or_none(query.get(name) or path.get(name))
+        if size is not None and not 1 <= size <= MAX_SIDE:
+            raise InvalidParameter(name, f"must be between 1 and {MAX_SIDE} pixels")
+    for name in ("buffer", "padding"):
+        extra = number_or_none(query.get(name))
+        if extra is not None and not 0 <= extra <= MAX_BUFFER:
+            raise InvalidParameter(name, f"must be between 0 and {MAX_BUFFER} pixels")
     for name, (low, high) in RANGES.items():
-        value = number_or_none(request.path_params.get(name))
+        value = number_or_none(path.get(name))
         if value is not None and not low <= value <= high:
             raise InvalidParameter(name, f"must be between {low:g} and {high:g}")
+    bbox_check(path=path)
+    layers_check(query=query)
+    histogram_check(query=query)
+
+
+def bbox_check(*, path: dict[str, str]) -> None:
+    """A bbox in the path is four finite numbers, west < east and south < north."""
+    numbers = [number_or_none(path.get(name)) for name in BBOX_PARAMETERS]
+    for name, number in zip(BBOX_PARAMETERS, numbers, strict=True):
+        if number is not None and not math.isfinite(number):
+            raise InvalidParameter(name, "must be a finite number")
+    minx, miny, maxx, maxy = numbers
+    if None not in numbers and not (minx < maxx and miny < maxy):  # type: ignore[operator]
+        raise InvalidParameter("bbox", "must be minx < maxx and miny < maxy")
+
+
+def layers_check(*, query: QueryParams) -> None:
+    """Expressions and band lists are short: each band asked for is an image in memory."""
+    expressions = [query.get("expression") or ""]
+    bands = 0
+    assets = query.getlist("assets")
+    for asset in assets:
+        options = dict(option.split("=", 1) for option in asset.split("|")[1:] if "=" in option)
+        expressions.append(options.get("expression", ""))
+        bands += len(options["bidx"].split(",")) if "bidx" in options else 1
+    bands *= max(1, len(query.get("bidx", "").split(",")))
+    if bands > MAX_BANDS:
+        raise InvalidParameter("assets", f"at most {MAX_BANDS} bands (assets and bidx values)")
+    for expression in expressions:
+        if len(expression) > MAX_EXPRESSION:
+            raise InvalidParameter("expression", f"must be at most {MAX_EXPRESSION} characters")
+        if len(expression.split(";")) > MAX_BANDS:
+            raise InvalidParameter("expression", f"at most {MAX_BANDS} bands (;-separated)")
+
+
+def histogram_check(*, query: QueryParams) -> None:
+    """A bounded number of bins, increasing edges and a finite, ordered range (numpy's rules,
+    checked before numpy allocates the bins or raises)."""
+    bins = [number_or_none(value) for value in (query.get("histogram_bins") or "").split(",")]
+    if len(bins) == 1 and bins[0] is not None and not 1 <= bins[0] <= MAX_HISTOGRAM_BINS:
+        raise InvalidParameter("histogram_bins", f"must be between 1 and {MAX_HISTOGRAM_BINS}")
+    if len(bins) > 1:
+        if len(bins) > MAX_HISTOGRAM_BINS + 1:
+            raise InvalidParameter("histogram_bins", f"at most {MAX_HISTOGRAM_BINS} bins")
+        if None not in bins and any(b <= a for a, b in itertools.pairwise(bins)):  # type: ignore[operator]
+            raise InvalidParameter("histogram_bins", "bin edges must increase")
+    given = query.get("histogram_range")
+    if given is not None:
+        bounds = [number_or_none(value) for value in given.split(",")]
+        if len(bounds) != 2 or None in bounds or not all(map(math.isfinite, bounds)):  # type: ignore[arg-type]
+            raise InvalidParameter("histogram_range", "must be two finite numbers: min,max")
+        if bounds[0] > bounds[1]:  # type: ignore[operator]
+            raise InvalidParameter("histogram_range", "min must not be larger than max")
