@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pytest
+import rasterio
 import requests
 from rasterio.errors import RasterioIOError
+from rasterio.transform import from_bounds
 
 from tests.portal_process import portal_process
 from tests.test_tiles import S2, centre_tile, first_item, fresh_lookups, item_url, tile_path  # noqa: F401
@@ -118,6 +121,34 @@ def test_a_small_area_without_a_size_is_still_read_at_full_resolution(tiles, dem
         f"{item_url(tiles, stac)}/feature.png", params={"assets": "B04"}, json=feature
     )
     assert posted.status_code == 200, posted.text
+
+
+def large_file_write(path, *, overviews: list[int]) -> None:
+    """A 10,000² GeoTIFF over tests/data/stac/item.json's bbox (tiny on disk: all zeros)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profile = {
+        "driver": "GTiff", "width": 10_000, "height": 10_000, "count": 1, "dtype": "uint8",
+        "crs": "EPSG:4326", "transform": from_bounds(15.0, 47.0, 15.1, 47.1, 10_000, 10_000),
+        "tiled": True, "blockxsize": 512, "blockysize": 512, "compress": "deflate", "nodata": 255,
+    }  # fmt: skip
+    with rasterio.open(path, "w", **profile) as dataset:
+        dataset.write(np.zeros((1, 10_000, 10_000), dtype="uint8"))
+        if overviews:
+            dataset.build_overviews(overviews)
+
+
+@pytest.mark.parametrize(("overviews", "status"), [([], 400), ([2, 4, 8], 200)])
+def test_a_large_file_without_overviews_is_not_read_whole_for_a_small_image(
+    portal_server, make_collection, make_item, settings, tmp_path, overviews, status
+):
+    settings.DATA_ROOT = tmp_path
+    large_file_write(tmp_path / "test" / "B04.tif", overviews=overviews)
+    make_item(make_collection(), "large")
+    url = f"{portal_server}/tiles/collections/test-collection/items/large"
+    response = requests.get(f"{url}/bbox/15,47,15.1,47.1/1024x1024.png", params={"assets": "B04"})
+    assert response.status_code == status, response.text[:300]
+    if status == 400:
+        assert_refused(response, "source pixels", "67,108,864")
 
 
 # --- memory: the requests that used to take the whole process -----------------------------
