@@ -18,7 +18,7 @@ django_app = get_asgi_application()
 from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 
 from catalog_portal.data.app import create_data_app  # noqa: E402
-from catalog_portal.lib.asgi_security import DjangoSecurity  # noqa: E402
+from catalog_portal.lib.asgi_security import django_security  # noqa: E402
 from catalog_portal.tiles.app import create_tiles_app  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def mount(prefix: str, app: ASGIApp) -> ASGIApp:
 tiles_app = create_tiles_app()
 # Path prefixes served by apps of their own, with the headers and HTTPS redirect pages have.
 MOUNTS = {
-    prefix: DjangoSecurity(mount(prefix, app))
+    prefix: django_security(mount(prefix, app))
     for prefix, app in {"/tiles": tiles_app, "/data": create_data_app()}.items()
 }
 

@@ -41,18 +41,14 @@ def security_headers(request: HttpRequest) -> list[tuple[bytes, bytes]]:
     ]
 
 
-class DjangoSecurity:
-    """ASGI middleware: Django's HTTPS redirect, then its security headers on every answer
-    (a header the app set itself is kept). Wrap the app before its mount prefix is moved into
+def django_security(app: ASGIApp) -> ASGIApp:
+    """``app`` behind Django's HTTPS redirect, with its security headers on every answer (a
+    header the app set itself is kept). Wrap the app before its mount prefix is moved into
     ``root_path``, so that SECURE_REDIRECT_EXEMPT sees paths as on pages (``tiles/healthz``)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def secured(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return await app(scope, receive, send)
         request = ASGIRequest(scope, io.BytesIO())
         try:
             redirect = SecurityMiddleware(_unused).process_request(request)
@@ -73,7 +69,7 @@ class DjangoSecurity:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        if redirect is not None:
-            await redirect(scope, receive, send_with_headers)
-            return
-        await self.app(scope, receive, send_with_headers)
+        answer = app if redirect is None else redirect
+        await answer(scope, receive, send_with_headers)
+
+    return secured
