@@ -241,3 +241,15 @@ def test_a_failing_data_lookup_is_a_500_without_its_text(portal_server, monkeypa
     }
     assert len([record for record in caplog.records if record.exc_info]) == 1
     assert requests.get(f"{portal_server}/healthz").status_code == 200
+
+
+def test_unknown_routes_and_methods_answer_in_the_same_error_shape(portal_server):
+    for method, path, status in [
+        ("GET", "/tiles/no/such/route", 404),
+        ("DELETE", "/tiles/healthz", 405),
+        ("POST", "/data/some/file.tif", 405),
+    ]:
+        response = requests.request(method, f"{portal_server}{path}")
+        assert response.status_code == status
+        assert response.json()["code"] in {"NotFound", "MethodNotAllowed"}
+        assert response.json()["description"]

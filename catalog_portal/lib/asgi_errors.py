@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,7 +67,18 @@ def status_handlers(
 
         return answer
 
-    return {exception: handler_for(status) for exception, status in table.items()}
+    def http_exception(request: Request, error: Exception) -> JSONResponse:
+        # Starlette's own refusals (no such route, method not allowed), in the same shape.
+        assert isinstance(error, HTTPException)
+        return error_response(
+            status=error.status_code,
+            description=str(error.detail),
+            headers=error.headers,
+            with_detail=with_detail,
+        )
+
+    handlers = {exception: handler_for(status) for exception, status in table.items()}
+    return {HTTPException: http_exception, **handlers}
 
 
 class UnexpectedErrors:
