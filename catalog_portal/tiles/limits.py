@@ -8,8 +8,11 @@ from __future__ import annotations
 import itertools
 import math
 
+from rio_tiler.errors import RioTilerError
 from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from titiler.core.dependencies import ColorMapParams
 
 from catalog_portal.catalog.search import InvalidParameter
 
@@ -19,8 +22,12 @@ MAX_BANDS = 16
 MAX_EXPRESSION = 1000  # characters
 MAX_HISTOGRAM_BINS = 1000
 MAX_BUFFER = 128  # pixels a tile grows by on each side (buffer) or reads beyond it (padding)
+# Coordinates in a projected CRS (coord_crs) stay within ~2e7 metres of the origin; far larger
+# ones overflow GDAL's and numpy's integer pixel offsets.
+MAX_COORDINATE = 1e8
 SIZE_PARAMETERS = ("tilesize", "max_size", "width", "height")
 BBOX_PARAMETERS = ("minx", "miny", "maxx", "maxy")
+ASSET_OPTIONS = ("bidx", "expression")
 RANGES = {"lon": (-180.0, 180.0), "lat": (-90.0, 90.0), "z": (0, 30)}
 
 
@@ -47,17 +54,25 @@ def request_limits_check(request: Request) -> None:
         value = number_or_none(path.get(name))
         if value is not None and not low <= value <= high:
             raise InvalidParameter(name, f"must be between {low:g} and {high:g}")
-    bbox_check(path=path)
+    bbox_check(path=path, projected=query.get("coord_crs") is not None)
     layers_check(query=query)
     histogram_check(query=query)
+    percentiles_check(query=query)
+    colormap_check(query=query)
 
 
-def bbox_check(*, path: dict[str, str]) -> None:
-    """A bbox in the path is four finite numbers, west < east and south < north."""
+def bbox_check(*, path: dict[str, str], projected: bool) -> None:
+    """A bbox in the path is four finite numbers, west < east and south < north, in degrees
+    unless ``projected`` (a coord_crs is given)."""
     numbers = [number_or_none(path.get(name)) for name in BBOX_PARAMETERS]
     for name, number in zip(BBOX_PARAMETERS, numbers, strict=True):
-        if number is not None and not math.isfinite(number):
+        if number is None:
+            continue
+        if not math.isfinite(number):
             raise InvalidParameter(name, "must be a finite number")
+        limit = MAX_COORDINATE if projected else RANGES["lon" if name.endswith("x") else "lat"][1]
+        if abs(number) > limit:
+            raise InvalidParameter(name, f"must be between {-limit:g} and {limit:g}")
     minx, miny, maxx, maxy = numbers
     if None not in numbers and not (minx < maxx and miny < maxy):  # type: ignore[operator]
         raise InvalidParameter("bbox", "must be minx < maxx and miny < maxy")
@@ -69,7 +84,11 @@ def layers_check(*, query: QueryParams) -> None:
     bands = 0
     assets = query.getlist("assets")
     for asset in assets:
-        options = dict(option.split("=", 1) for option in asset.split("|")[1:] if "=" in option)
+        options = dict(option.partition("=")[::2] for option in asset.split("|")[1:])
+        if not set(options) <= set(ASSET_OPTIONS):
+            raise InvalidParameter(
+                "assets", "options are written name|bidx=1,2 or name|expression=b1*2"
+            )
         expressions.append(options.get("expression", ""))
         bands += len(options["bidx"].split(",")) if "bidx" in options else 1
     bands *= max(1, len(query.get("bidx", "").split(",")))
@@ -100,3 +119,25 @@ def histogram_check(*, query: QueryParams) -> None:
             raise InvalidParameter("histogram_range", "must be two finite numbers: min,max")
         if bounds[0] > bounds[1]:  # type: ignore[operator]
             raise InvalidParameter("histogram_range", "min must not be larger than max")
+
+
+def percentiles_check(*, query: QueryParams) -> None:
+    """Percentiles (``p``) are numbers from 0 to 100, as numpy asks."""
+    for value in query.getlist("p"):
+        number = number_or_none(value)
+        if number is not None and not 0 <= number <= 100:
+            raise InvalidParameter("p", "percentiles must be between 0 and 100")
+
+
+def colormap_check(*, query: QueryParams) -> None:
+    """A ``colormap`` TiTiler can read: its own parser, whose errors other than bad JSON
+    (a key that is no integer, a colour that is no colour) escape as 500s."""
+    given = query.get("colormap")
+    if given is None:
+        return
+    try:
+        ColorMapParams(colormap_name=None, colormap=given)
+    except (HTTPException, RioTilerError, ValueError, TypeError, OverflowError, AssertionError):
+        raise InvalidParameter(
+            "colormap", 'must be JSON such as {"1": [255, 0, 0, 255]} or [[[0, 1], "#ff0000"]]'
+        ) from None

@@ -19,7 +19,7 @@ from catalog_portal.catalog.assets import asset_path
 from catalog_portal.tiles.datum import reading_name
 from catalog_portal.tiles.errors import AssetNotServable
 from catalog_portal.tiles.lookups import CatalogItem
-from catalog_portal.tiles.reads import feature_check, read_size_check
+from catalog_portal.tiles.reads import feature_check, read_options_check, read_size_check
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class AssetReader(Reader):
     ) -> ImageData:
         """rio-tiler's part (which tiles and features are read through), refused (400) when
         its image or the source pixels it reads exceed the limits of ``reads.py``."""
+        self.options_check(kwargs)
         crs = dst_crs or bounds_crs or WGS84_CRS
         area = bbox
         if bounds_crs is not None and bounds_crs != crs:
@@ -80,6 +81,7 @@ class AssetReader(Reader):
 
     def read(self, *args: Any, **kwargs: Any) -> ImageData:
         """rio-tiler's read of the whole file (previews, statistics), within the same limits."""
+        self.options_check(kwargs)
         read_size_check(
             area=tuple(self.dataset.bounds),
             file_bounds=tuple(self.dataset.bounds),
@@ -90,6 +92,11 @@ class AssetReader(Reader):
             max_size=kwargs.get("max_size"),
         )
         return super().read(*args, **kwargs)
+
+    def options_check(self, options: dict[str, Any]) -> None:
+        """Refuse band indexes and nodata values this file cannot have."""
+        dataset = self.dataset
+        read_options_check(band_count=dataset.count, dtype=dataset.dtypes[0], options=options)
 
 
 _file_bounds: LRUCache = LRUCache(maxsize=4096)

@@ -9,12 +9,17 @@ not enough either, since a file without overviews is read whole at any output si
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import shapely
+from rasterio.dtypes import in_dtype_range
+from rio_tiler.expression import parse_expression
 from rio_tiler.types import BBox
 from rio_tiler.utils import output_size
 
 from catalog_portal.catalog.search import InvalidParameter
-from catalog_portal.tiles.limits import MAX_SIDE
+from catalog_portal.tiles.limits import MAX_COORDINATE, MAX_SIDE
 
 # 8192² source pixels: GDAL streams them through its block cache, so this bounds time (about a
 # second of decoding), not memory.
@@ -78,8 +83,26 @@ def feature_check(*, feature: dict) -> None:
         raise InvalidParameter("feature", "must be a GeoJSON Feature with a geometry") from None
     if shapely.get_num_coordinates(geometry) > MAX_VERTICES:
         raise InvalidParameter("feature", f"at most {MAX_VERTICES:,} vertices")
+    if geometry.is_empty or not all(
+        math.isfinite(value) and abs(value) <= MAX_COORDINATE for value in geometry.bounds
+    ):
+        raise InvalidParameter("feature", f"coordinates must be within ±{MAX_COORDINATE:g}")
     if not geometry.is_valid:
         reason = shapely.validation.explain_validity(geometry)
         raise InvalidParameter("feature", f"must be a valid polygon ({reason})")
     if geometry.area <= 0:
         raise InvalidParameter("feature", "must be an area: its polygon has none")
+
+
+def read_options_check(*, band_count: int, dtype: str, options: dict[str, Any]) -> None:
+    """Refuse (400) band indexes the file does not have and a nodata value its data type
+    cannot hold (rasterio and numpy fail on both with IndexError and TypeError)."""
+    indexes = options.get("indexes")
+    wanted = [indexes] if isinstance(indexes, int) else list(indexes or [])
+    if options.get("expression"):
+        wanted += parse_expression(options["expression"])
+    if any(not isinstance(index, int) or not 1 <= index <= band_count for index in wanted):
+        raise InvalidParameter("bidx", f"band indexes of this asset are 1 to {band_count}")
+    nodata = options.get("nodata")
+    if nodata is not None and not in_dtype_range(nodata, dtype):
+        raise InvalidParameter("nodata", f"must be a value of the file's data type, {dtype}")
