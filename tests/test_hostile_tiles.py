@@ -119,6 +119,18 @@ def test_a_degenerate_or_invalid_feature_is_refused(tiles, demo, geometry):
         assert_refused(requests.post(f"{item_url(tiles, stac)}{route}", json=feature), "feature")
 
 
+def test_too_many_features_or_too_large_a_body_are_refused_before_reading(tiles, demo):
+    stac = first_item(demo, S2)
+    square = square_around(stac, degrees=0.001)
+    many = {"type": "FeatureCollection", "features": [square] * 101}
+    url = f"{item_url(tiles, stac)}/statistics"
+    assert_refused(requests.post(url, params={"assets": "B04"}, json=many), "features", "100")
+    huge = {**square, "properties": {"padding": "x" * 2_000_000}}
+    assert_refused(requests.post(url, params={"assets": "B04"}, json=huge), "body", "1,000,000")
+    few = {"type": "FeatureCollection", "features": [square] * 3}
+    assert requests.post(url, params={"assets": "B04"}, json=few).status_code == 200
+
+
 def test_a_small_area_without_a_size_is_still_read_at_full_resolution(tiles, demo):
     stac = first_item(demo, S2)
     west, south, east, north = stac["bbox"]

@@ -25,6 +25,8 @@ MAX_BUFFER = 128  # pixels a tile grows by on each side (buffer) or reads beyond
 # Coordinates in a projected CRS (coord_crs) stay within ~2e7 metres of the origin; far larger
 # ones overflow GDAL's and numpy's integer pixel offsets.
 MAX_COORDINATE = 1e8
+MAX_BODY = 1_000_000  # bytes of a JSON body (a feature, a search to register)
+MAX_FEATURES = 100  # of a FeatureCollection, each read as an image of its own
 SIZE_PARAMETERS = ("tilesize", "max_size", "width", "height")
 BBOX_PARAMETERS = ("minx", "miny", "maxx", "maxy")
 ASSET_OPTIONS = ("bidx", "expression")
@@ -59,6 +61,25 @@ def request_limits_check(request: Request) -> None:
     histogram_check(query=query)
     percentiles_check(query=query)
     colormap_check(query=query)
+
+
+async def request_body_check(request: Request) -> None:
+    """Refuse (400) a body without a length or longer than MAX_BODY, and a FeatureCollection
+    of more than MAX_FEATURES features, before FastAPI reads and parses it."""
+    if request.method not in {"POST", "PUT", "PATCH"}:
+        return
+    length = number_or_none(request.headers.get("content-length"))
+    if length is None:
+        raise InvalidParameter("Content-Length", "a request body needs a Content-Length header")
+    if length > MAX_BODY:
+        raise InvalidParameter("body", f"must be at most {MAX_BODY:,} bytes")
+    try:
+        body = await request.json()  # kept by the request: FastAPI parses it once
+    except ValueError:
+        return  # not JSON: FastAPI's validation answers that
+    features = body.get("features") if isinstance(body, dict) else None
+    if isinstance(features, list) and len(features) > MAX_FEATURES:
+        raise InvalidParameter("features", f"at most {MAX_FEATURES} features per request")
 
 
 def bbox_check(*, path: dict[str, str], projected: bool) -> None:
