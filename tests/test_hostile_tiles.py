@@ -214,6 +214,11 @@ def test_heavy_tile_requests_are_refused_under_a_memory_limit_and_the_process_li
                 pytest.fail(f"{method} {path} took the portal down")
             assert_refused(response, *named)
             assert portal.alive(), f"{method} {path} killed the portal"
+        search = requests.post(f"{portal.url}/tiles/searches/register", json={"collections": [S2]})
+        low_zoom = tile_path(centre_tile(stac, 7))
+        mosaic = f"{portal.url}/tiles/searches/{search.json()['id']}{low_zoom}"
+        for query in ({"tilesize": 2048, "pixel_selection": "median"}, {"buffer": 100000}):
+            assert_refused(requests.get(mosaic, params=query, timeout=60), *query)
         assert portal.get("/healthz")[0] == 200
 
 

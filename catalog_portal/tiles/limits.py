@@ -25,6 +25,9 @@ MAX_BUFFER = 128  # pixels a tile grows by on each side (buffer) or reads beyond
 # Coordinates in a projected CRS (coord_crs) stay within ~2e7 metres of the origin; far larger
 # ones overflow GDAL's and numpy's integer pixel offsets.
 MAX_COORDINATE = 1e8
+# Mosaic methods that keep every item's image until the end (mean, median, ...): 50 items of
+# 512² pixels. 50 items of 2048² took over 2 GB for one tile.
+MAX_STACKED_PIXELS = 50 * 512 * 512
 MAX_BODY = 1_000_000  # bytes of a JSON body (a feature, a search to register)
 MAX_FEATURES = 100  # of a FeatureCollection, each read as an image of its own
 SIZE_PARAMETERS = ("tilesize", "max_size", "width", "height")
