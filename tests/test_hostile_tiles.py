@@ -183,8 +183,18 @@ def hostile_reads(stac: dict) -> list[tuple[str, str, dict, dict | None, tuple[s
     world = "/bbox/-180,-85,180,85.png"
     degree = square_around(stac, degrees=1.0)
     inside = centre_tile(stac, 12)
+    bbox = ",".join(map(str, stac["bbox"]))
+    sixteen = ";".join(["b1*1.5"] * 16)
     return [
         ("GET", world, {}, None, ("2048",)),
+        # 16 float64 bands of 2048² took the process past 2 GB and killed it
+        (
+            "GET",
+            f"/bbox/{bbox}/2048x2048.tif",
+            {"assets": "B04", "expression": sixteen},
+            None,
+            ("values",),
+        ),
         ("POST", "/feature.png", {}, degree, ("2048",)),
         ("POST", "/statistics", {}, degree, ("2048",)),
         (

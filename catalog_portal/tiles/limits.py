@@ -17,8 +17,13 @@ from titiler.core.dependencies import ColorMapParams
 from catalog_portal.catalog.search import InvalidParameter
 
 MAX_SIDE = 2048  # pixels per side of a tile, preview, part or feature image
-# Each band of a 2048² image is 32 MB as float64 (expressions compute in float64).
+# Each band of a 2048² image is 32 MB as float64 (expressions compute in float64), and masks,
+# rescaling and encoding take several times that: a 16-band 2048² expression took a process
+# past 2 GB. So bands × pixels is bounded too: 4 bands at 2048², 16 at 1024².
 MAX_BANDS = 16
+MAX_VALUES = 4 * MAX_SIDE * MAX_SIDE
+PREVIEW_SIDE = 1024  # titiler's max_size of previews and statistics when none is asked for
+TILE_SIDE = 256  # of a tile when no tilesize is asked for
 MAX_EXPRESSION = 1000  # characters
 MAX_HISTOGRAM_BINS = 1000
 MAX_BUFFER = 128  # pixels a tile grows by on each side (buffer) or reads beyond it (padding)
@@ -60,7 +65,14 @@ def request_limits_check(request: Request) -> None:
         if value is not None and not low <= value <= high:
             raise InvalidParameter(name, f"must be between {low:g} and {high:g}")
     bbox_check(path=path, projected=query.get("coord_crs") is not None)
-    layers_check(query=query)
+    bands = layers_check(query=query)
+    pixels = image_pixels(request=request)
+    if bands * pixels > MAX_VALUES:
+        raise InvalidParameter(
+            "assets",
+            f"{bands} bands of {pixels:,} pixels: at most {MAX_VALUES:,} values per image; "
+            "ask for fewer bands or a smaller image",
+        )
     histogram_check(query=query)
     percentiles_check(query=query)
     colormap_check(query=query)
@@ -102,8 +114,27 @@ def bbox_check(*, path: dict[str, str], projected: bool) -> None:
         raise InvalidParameter("bbox", "must be minx < maxx and miny < maxy")
 
 
-def layers_check(*, query: QueryParams) -> None:
-    """Expressions and band lists are short: each band asked for is an image in memory."""
+def image_pixels(*, request: Request) -> int:
+    """The most pixels the image a request asks for can have (1 for a point)."""
+    query, path = request.query_params, request.path_params
+    if "lon" in path:
+        return 1
+    sizes = {name: number_or_none(query.get(name) or path.get(name)) for name in SIZE_PARAMETERS}
+    if "z" in path:
+        side = (sizes["tilesize"] or TILE_SIDE) + 2 * (number_or_none(query.get("buffer")) or 0)
+        return int(side * side)
+    if sizes["width"] or sizes["height"]:
+        return int((sizes["width"] or MAX_SIDE) * (sizes["height"] or MAX_SIDE))
+    if sizes["max_size"]:
+        return int(sizes["max_size"] ** 2)
+    # A bbox or feature without a size may be as large as the reader lets it be.
+    side = MAX_SIDE if "minx" in path or request.method == "POST" else PREVIEW_SIDE
+    return side * side
+
+
+def layers_check(*, query: QueryParams) -> int:
+    """Expressions and band lists are short: each band asked for is an image in memory.
+    Returns how many bands the image will have (at least; an asset may have several)."""
     expressions = [query.get("expression") or ""]
     bands = 0
     assets = query.getlist("assets")
@@ -123,6 +154,9 @@ def layers_check(*, query: QueryParams) -> None:
             raise InvalidParameter("expression", f"must be at most {MAX_EXPRESSION} characters")
         if len(expression.split(";")) > MAX_BANDS:
             raise InvalidParameter("expression", f"at most {MAX_BANDS} bands (;-separated)")
+    if expressions[0]:
+        return len(expressions[0].split(";"))
+    return max(bands, 1)
 
 
 def histogram_check(*, query: QueryParams) -> None:
