@@ -15,12 +15,29 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_app = get_asgi_application()
 
+from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
+
 from catalog_portal.data.app import create_data_app  # noqa: E402
+from catalog_portal.lib.asgi_security import django_security  # noqa: E402
 from catalog_portal.tiles.app import create_tiles_app  # noqa: E402
 
+
+def mount(prefix: str, app: ASGIApp) -> ASGIApp:
+    """``app`` as if mounted at ``prefix``: it sees the prefix as root_path (Starlette routes
+    on the path below it)."""
+
+    async def mounted(scope: Scope, receive: Receive, send: Send) -> None:
+        await app({**scope, "root_path": scope.get("root_path", "") + prefix}, receive, send)
+
+    return mounted
+
+
 tiles_app = create_tiles_app()
-# Path prefixes served by apps of their own; each sees its prefix as root_path, as if mounted.
-MOUNTS = {"/tiles": tiles_app, "/data": create_data_app()}
+# Path prefixes served by apps of their own, with the headers and HTTPS redirect pages have.
+MOUNTS = {
+    prefix: django_security(mount(prefix, app))
+    for prefix, app in {"/tiles": tiles_app, "/data": create_data_app()}.items()
+}
 
 
 async def application(scope, receive, send) -> None:
@@ -31,8 +48,6 @@ async def application(scope, receive, send) -> None:
     path = scope.get("path", "")
     for prefix, app in MOUNTS.items():
         if path == prefix or path.startswith(prefix + "/"):
-            # Starlette routes on the path below root_path, as a mounted app.
-            scope = {**scope, "root_path": scope.get("root_path", "") + prefix}
             await app(scope, receive, send)
             return
     await django_app(scope, receive, send)

@@ -1,6 +1,8 @@
 """The data API at /data: catalogued files over HTTP, whole or in byte ranges, only to those
 who may see the item that names them."""
 
+import logging
+
 import numpy as np
 import pytest
 import rasterio
@@ -214,3 +216,17 @@ def test_the_migration_backfills_asset_files_of_existing_items(demo):
     AssetFile.objects.all().delete()
     import_module("catalog_portal.catalog.migrations.0008_asset_file").backfill(apps, None)
     assert AssetFile.objects.count() == files
+
+
+def test_a_catalogued_file_that_is_gone_is_not_found_and_logged(portal_server, public_cog, caplog):
+    href, _ = public_cog
+    path = asset_path(href)
+    moved = path.with_suffix(".moved")
+    path.rename(moved)
+    try:
+        with caplog.at_level(logging.WARNING, logger="catalog_portal.data.files"):
+            response = requests.get(f"{portal_server}{href}")
+    finally:
+        moved.rename(path)
+    assert response.status_code == 404
+    assert "missing" in caplog.text and path.name in caplog.text

@@ -3,6 +3,7 @@ byte ranges, without unpacking, to those who may see the item that names the arc
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
 import zipfile
@@ -207,3 +208,14 @@ def test_an_asset_naming_one_member_opens_that_member_only(portal_server, archiv
     other = requests.get(f"{portal_server}{packed['url']}/notes/readme.txt", timeout=10)
     assert other.status_code == 404
     assert requests.get(f"{portal_server}{packed['url']}", timeout=10).status_code == 404
+
+
+def test_an_unreadable_archive_is_not_found_and_the_reason_is_logged(
+    portal_server, archive, caplog
+):
+    packed = archive(TAMSWEG)
+    asset_path(packed["url"]).write_bytes(b"not a zip archive")
+    with caplog.at_level(logging.WARNING, logger="catalog_portal.data.zips"):
+        response = requests.get(f"{portal_server}{packed['url']}/cog.tif", timeout=10)
+    assert response.status_code == 404
+    assert "not readable" in caplog.text and packed["url"].rsplit("/", 1)[-1] in caplog.text

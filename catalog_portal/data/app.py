@@ -14,6 +14,7 @@ their session cookie or a signed URL (``signing.py``) says.
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -23,7 +24,7 @@ from catalog_portal.data.files import SignatureInvalid, data_file_lookup
 from catalog_portal.data.signing import is_signed
 from catalog_portal.data.zips import MemberResponse
 from catalog_portal.lib.asgi_django import Credentials, InvalidToken, django_call
-from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
+from catalog_portal.lib.asgi_errors import UnexpectedErrors, error_response, status_handlers
 from catalog_portal.lib.etags import etag_matches
 
 # Files change only when they are re-ingested; an hour keeps map clients and GDAL from
@@ -31,27 +32,30 @@ from catalog_portal.lib.etags import etag_matches
 MAX_AGE = 3600
 
 
-def _error(status: int, code: str, description: str) -> JSONResponse:
-    return JSONResponse({"code": code, "description": description}, status_code=status)
+class FileNotFound(LookupError):
+    """No such file, or one the caller may not read: both answer 404, so neither is revealed."""
+
+
+# The data API's one error table; anything else is a 500 without its text (UnexpectedErrors).
+STATUS_CODES: dict[type[Exception], int] = {SignatureInvalid: 403, FileNotFound: 404}
+
+
+def invalid_token_answer(request: Request, error: Exception) -> JSONResponse:
+    """401 with the challenge every front door sends for a token that names nobody."""
+    headers = {"WWW-Authenticate": WWW_AUTHENTICATE}
+    return error_response(status=401, description=str(error), headers=headers)
 
 
 async def data_file(request: Request) -> Response:
     """A catalogued file, whole or in byte ranges (GET and HEAD /data/<path>)."""
-    try:
-        found = await django_call(
-            data_file_lookup,
-            credentials=Credentials.of(headers=request.headers, cookies=request.cookies),
-            relative=request.path_params["path"],
-            query=dict(request.query_params),
-        )
-    except InvalidToken as error:
-        response = _error(401, "Unauthorized", str(error))
-        response.headers["WWW-Authenticate"] = WWW_AUTHENTICATE
-        return response
-    except SignatureInvalid as error:
-        return _error(403, "Forbidden", str(error))
+    found = await django_call(
+        data_file_lookup,
+        credentials=Credentials.of(headers=request.headers, cookies=request.cookies),
+        relative=request.path_params["path"],
+        query=dict(request.query_params),
+    )
     if found is None:
-        return _error(404, "NotFound", "no such file")
+        raise FileNotFound("no such file")
     # Restricted bytes, and anything fetched with a signature, are for this caller only.
     private = found.restricted or is_signed(request.query_params)
     headers = {"Cache-Control": f"{'private' if private else 'public'}, max-age={MAX_AGE}"}
@@ -69,17 +73,10 @@ async def data_file(request: Request) -> Response:
     return response
 
 
-async def database_unavailable(request: Request, exc: Exception) -> Response:
-    """503 with Retry-After when the catalogue's database failed; its words stay in the log."""
-    failure = database_failure(error=exc, path=request.url.path)
-    response = _error(failure.status, "ServiceUnavailable", failure.message)
-    response.headers.update(failure.headers)
-    return response
-
-
 def create_data_app() -> Starlette:
     """Build the ASGI app served under /data."""
     return Starlette(
         routes=[Route("/{path:path}", data_file, methods=["GET", "HEAD"])],
-        exception_handlers=dict.fromkeys(DATABASE_UNAVAILABLE, database_unavailable),
+        exception_handlers={**status_handlers(STATUS_CODES), InvalidToken: invalid_token_answer},
+        middleware=[Middleware(UnexpectedErrors)],
     )

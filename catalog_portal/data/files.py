@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from catalog_portal.catalog.selectors import visible_asset_file
 from catalog_portal.data.signing import SignedUrl, data_url_sign, is_signed, signed_url_user
 from catalog_portal.data.zips import ZipMember, archive_split, member_media_type, zip_member_find
 from catalog_portal.lib.asgi_django import Credentials, credentials_user
+
+logger = logging.getLogger(__name__)
 
 
 class SignatureInvalid(Exception):
@@ -58,7 +61,8 @@ def data_file_lookup(
     if local is not None and local.is_file():
         return DataFile(local, local.stat(), found.media_type or None, restricted)
     if split is None:
-        return None  # catalogued, but the file is gone
+        logger.warning("catalogued file %s is missing below DATA_ROOT", path)
+        return None
     archive = asset_path(DATA_HREF_PREFIX + split[0])
     member = zip_member_find(archive, split[1]) if archive is not None else None
     if member is None:

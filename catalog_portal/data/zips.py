@@ -10,6 +10,7 @@ If-Range, HEAD) for both; only where its bytes come from differs.
 from __future__ import annotations
 
 import io
+import logging
 import mimetypes
 import os
 import struct
@@ -24,6 +25,8 @@ from typing import BinaryIO
 import anyio
 from starlette.responses import FileResponse
 from starlette.types import Send
+
+logger = logging.getLogger(__name__)
 
 ARCHIVE_SUFFIX = ".zip"
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # the fixed 30 bytes before a member's name
@@ -71,7 +74,12 @@ def zip_member_find(archive: Path, name: str) -> ZipMember | None:
                 return None
             stored = info.compress_type == zipfile.ZIP_STORED
             offset = _data_offset(opened.fp, info) if stored else 0
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except KeyError:  # no such member: the caller's 404, nothing wrong here
+        return None
+    except (OSError, zipfile.BadZipFile) as error:
+        # A catalogued archive that cannot be read: still a 404 for the caller, but news for
+        # whoever keeps DATA_ROOT.
+        logger.warning("archive %s not readable for member %r: %s", archive, name, error)
         return None
     return ZipMember(
         archive=archive,

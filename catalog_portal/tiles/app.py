@@ -21,7 +21,7 @@ from catalog_portal.tiles.errors import errors_install
 from catalog_portal.tiles.gdal import gdal_configure, png_compression_configure
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make
-from catalog_portal.tiles.limits import request_limits_check
+from catalog_portal.tiles.limits import request_body_check, request_limits_check
 from catalog_portal.tiles.mosaics import router as mosaics_router
 
 
@@ -37,7 +37,7 @@ def create_tiles_app() -> FastAPI:
         title="Catalog Portal tiles",
         openapi_url="/openapi.json",
         docs_url="/docs",
-        dependencies=[Depends(request_limits_check)],
+        dependencies=[Depends(request_limits_check), Depends(request_body_check)],
     )
 
     @app.get("/healthz", tags=["health"])
@@ -48,6 +48,6 @@ def create_tiles_app() -> FastAPI:
     app.include_router(item_tiler_make().router, prefix=ITEM_PREFIX, tags=["items"])
     app.include_router(mosaics_router)
     app.include_router(TMSFactory(supported_tms=TILE_MATRIX_SETS).router, tags=["tile matrix sets"])
-    errors_install(app=app)
     app.add_middleware(CacheHeadersMiddleware)
+    errors_install(app=app)
     return app

@@ -1,4 +1,8 @@
-"""The tile app's one error table: domain exceptions and the HTTP status each one means."""
+"""The tile app's one error table: domain exceptions and the HTTP status each one means.
+
+Answers have the STAC API's shape (``lib/asgi_errors.py``) plus TiTiler's ``detail`` key; a
+server-side failure (a file GDAL cannot read, anything unforeseen) shows no exception text.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,11 @@ from rio_tiler.errors import (
     PointOutsideBounds,
 )
 from starlette.responses import JSONResponse, Response
-from titiler.core.errors import DEFAULT_STATUS_CODES, add_exception_handlers
+from titiler.core.errors import DEFAULT_STATUS_CODES
 
 from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.lib.asgi_django import InvalidToken
-from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
+from catalog_portal.lib.asgi_errors import UnexpectedErrors, error_response, status_handlers
 
 
 class ItemNotFound(LookupError):
@@ -48,7 +52,8 @@ class NotModified(Exception):
 
 
 STATUS_CODES: dict[type[Exception], int] = {
-    **DEFAULT_STATUS_CODES,
+    # titiler's table without its catch-all: UnexpectedErrors answers what no entry names.
+    **{error: status for error, status in DEFAULT_STATUS_CODES.items() if error is not Exception},
     ItemNotFound: 404,
     SearchNotFound: 404,
     AssetNotServable: 404,
@@ -74,15 +79,18 @@ def validation_error_answer(request: Request, exc: RequestValidationError) -> JS
     for error in exc.errors():
         where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
         messages.append(f"{where}: {error.get('msg', 'invalid')}")
-    return JSONResponse({"detail": "; ".join(messages)}, status_code=400)
+    return error_response(status=400, description="; ".join(messages), with_detail=True)
 
 
 def invalid_token_answer(request: Request, exc: InvalidToken) -> JSONResponse:
     """401 with the challenge every front door sends for a token that names nobody."""
     from catalog_portal.accounts.tokens import WWW_AUTHENTICATE
 
-    return JSONResponse(
-        {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": WWW_AUTHENTICATE}
+    return error_response(
+        status=401,
+        description=str(exc),
+        headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+        with_detail=True,
     )
 
 
@@ -92,19 +100,12 @@ def not_modified_answer(request: Request, exc: NotModified) -> Response:
     return Response(status_code=304, headers=headers)
 
 
-def database_unavailable_answer(request: Request, exc: Exception) -> JSONResponse:
-    """503 with Retry-After when the catalogue's database failed; its words stay in the log."""
-    failure = database_failure(error=exc, path=request.url.path)
-    return JSONResponse(
-        {"detail": failure.message}, status_code=failure.status, headers=failure.headers
-    )
-
-
 def errors_install(*, app: FastAPI) -> None:
-    """Map every domain exception to its status code on ``app``."""
-    add_exception_handlers(app, STATUS_CODES)
+    """Map every domain exception to its status code on ``app``; call it after the app's
+    other middleware is added, so that unexpected errors from those are answered too."""
+    for error, handler in status_handlers(STATUS_CODES, with_detail=True).items():
+        app.add_exception_handler(error, handler)
     app.add_exception_handler(RequestValidationError, validation_error_answer)
     app.add_exception_handler(NotModified, not_modified_answer)
     app.add_exception_handler(InvalidToken, invalid_token_answer)
-    for unavailable in DATABASE_UNAVAILABLE:
-        app.add_exception_handler(unavailable, database_unavailable_answer)
+    app.add_middleware(UnexpectedErrors, with_detail=True)

@@ -36,6 +36,7 @@ from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.tiles.caching import cache_check
 from catalog_portal.tiles.coverage import FirstUntilCovered, footprint_coverage
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS as tile_matrix_sets
+from catalog_portal.tiles.limits import MAX_STACKED_PIXELS
 from catalog_portal.tiles.lookups import (
     CatalogItem,
     SearchContext,
@@ -54,6 +55,7 @@ TMS_IDS = Literal[tuple(tile_matrix_sets.list())]  # type: ignore[valid-type]
 PIXEL_SELECTIONS = Literal[tuple(method.name for method in PixelSelectionMethod)]  # type: ignore[valid-type]
 WEB_MERCATOR_CRS = tile_matrix_sets.get("WebMercatorQuad").rasterio_crs
 PIXEL_HELP = "How overlapping items combine: first (newest on top), highest, lowest, mean, …"
+STACKING = {method.name for method in PixelSelectionMethod if hasattr(method.value(), "stack")}
 # Query parameters of a tilejson request that its tile URLs do not carry.
 TILEJSON_ONLY = {"tilematrixsetid", "tile_format", "minzoom", "maxzoom"}
 
@@ -185,6 +187,7 @@ def search_tile(
             return reader.tile(*args, **kwargs)
 
     size = tilesize or 256
+    stack_size_check(pixel_selection=pixel_selection, pixels=size * size, items=len(found.items))
     covered = None
     if pixel_selection == "first" and not tile_params.as_dict():  # buffer, padding: other grid
         covered = footprint_coverage(
@@ -243,6 +246,8 @@ def search_bbox(
     if not found.items:
         raise TileNotFoundError(f"no item of search {context.search_id} in {bbox}")
 
+    stack_size_check(pixel_selection=pixel_selection, pixels=width * height, items=len(found.items))
+
     def item_part(item: CatalogItem, *args: Any, **kwargs: Any) -> ImageData:
         with CatalogItemReader(item) as reader:
             return reader.part(*args, **kwargs)
@@ -265,6 +270,17 @@ def search_bbox(
         image, output_format=format, colormap=colormap, **rendering.as_dict()
     )
     return Response(content, media_type=media_type)
+
+
+def stack_size_check(*, pixel_selection: str, pixels: int, items: int) -> None:
+    """Refuse (400) a mosaic whose pixel selection keeps every item's image (mean, median,
+    stdev, count) when those images together exceed MAX_STACKED_PIXELS."""
+    if pixel_selection in STACKING and pixels * items > MAX_STACKED_PIXELS:
+        raise InvalidParameter(
+            "pixel_selection",
+            f"{pixel_selection} keeps the image of each of the {items} items: at most "
+            f"{MAX_STACKED_PIXELS:,} pixels in all; ask for a smaller tilesize or image",
+        )
 
 
 def pixel_method(name: str, *, covered: Any = None) -> MosaicMethodBase:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from typing import Any
 
 from cachetools import LRUCache
 from morecantile import Tile, TileMatrixSet
+from rasterio.crs import CRS
 from rasterio.warp import transform_bounds
+from rio_tiler.constants import WGS84_CRS
 from rio_tiler.io import Reader, STACReader
+from rio_tiler.models import ImageData
 from rio_tiler.types import AssetInfo, AssetType, BBox
 
 from catalog_portal.catalog.assets import asset_path
 from catalog_portal.tiles.datum import reading_name
 from catalog_portal.tiles.errors import AssetNotServable
 from catalog_portal.tiles.lookups import CatalogItem
+from catalog_portal.tiles.reads import feature_check, read_options_check, read_size_check
+
+logger = logging.getLogger(__name__)
 
 
 class AssetReader(Reader):
@@ -33,28 +41,95 @@ class AssetReader(Reader):
         file_west, file_south, file_east, file_north = bounds
         return west < file_east and east > file_west and south < file_north and north > file_south
 
+    def part(
+        self,
+        bbox: BBox,
+        dst_crs: CRS | None = None,
+        bounds_crs: CRS | None = WGS84_CRS,
+        max_size: int | None = None,
+        height: int | None = None,
+        width: int | None = None,
+        **kwargs: Any,
+    ) -> ImageData:
+        """rio-tiler's part (which tiles and features are read through), refused (400) when
+        its image or the source pixels it reads exceed the limits of ``reads.py``."""
+        self.options_check(kwargs)
+        crs = dst_crs or bounds_crs or WGS84_CRS
+        area = bbox
+        if bounds_crs is not None and bounds_crs != crs:
+            area = transform_bounds(bounds_crs, crs, *bbox, densify_pts=21)
+        file_bounds = bounds_in(self, crs=crs, crs_key=crs.to_string())
+        if file_bounds is not None:
+            read_size_check(
+                area=area,
+                file_bounds=file_bounds,
+                file_shape=(self.dataset.height, self.dataset.width),
+                overviews=self.dataset.overviews(1),
+                width=width,
+                height=height,
+                max_size=max_size,
+            )
+        return super().part(
+            bbox,
+            dst_crs=dst_crs,
+            bounds_crs=bounds_crs,
+            max_size=max_size,
+            height=height,
+            width=width,
+            **kwargs,
+        )
 
-_grid_bounds: LRUCache = LRUCache(maxsize=4096)
-_grid_bounds_lock = threading.Lock()
+    def read(self, *args: Any, **kwargs: Any) -> ImageData:
+        """rio-tiler's read of the whole file (previews, statistics), within the same limits."""
+        self.options_check(kwargs)
+        read_size_check(
+            area=tuple(self.dataset.bounds),
+            file_bounds=tuple(self.dataset.bounds),
+            file_shape=(self.dataset.height, self.dataset.width),
+            overviews=self.dataset.overviews(1),
+            width=kwargs.get("width"),
+            height=kwargs.get("height"),
+            max_size=kwargs.get("max_size"),
+        )
+        return super().read(*args, **kwargs)
+
+    def options_check(self, options: dict[str, Any]) -> None:
+        """Refuse band indexes and nodata values this file cannot have."""
+        dataset = self.dataset
+        read_options_check(band_count=dataset.count, dtype=dataset.dtypes[0], options=options)
+
+
+_file_bounds: LRUCache = LRUCache(maxsize=4096)
+_file_bounds_lock = threading.Lock()
 
 
 def grid_bounds(reader: Reader) -> BBox | None:
     """The bounds of ``reader``'s file in its tile matrix set's CRS (None if they cannot be
     transformed), computed once per file, extent and grid."""
-    if reader.tms.rasterio_crs == reader.crs:
+    return bounds_in(reader, crs=reader.tms.rasterio_crs, crs_key=reader.tms.id)
+
+
+def bounds_in(reader: Reader, *, crs: CRS, crs_key: str) -> BBox | None:
+    """The bounds of ``reader``'s file in ``crs`` (named ``crs_key``; None if they cannot be
+    transformed), computed once per file, extent and CRS."""
+    if crs == reader.crs:
         return tuple(reader.bounds)
-    key = (str(reader.input), tuple(reader.bounds), reader.tms.id)
-    with _grid_bounds_lock:
-        if key in _grid_bounds:
-            return _grid_bounds[key]
+    key = (str(reader.input), tuple(reader.bounds), crs_key)
+    with _file_bounds_lock:
+        if key in _file_bounds:
+            return _file_bounds[key]
     try:
-        bounds = transform_bounds(
-            reader.crs, reader.tms.rasterio_crs, *reader.bounds, densify_pts=21
+        bounds = transform_bounds(reader.crs, crs, *reader.bounds, densify_pts=21)
+    except Exception as error:  # noqa: BLE001 - PROJ's many errors: rio-tiler's own check decides
+        logger.warning(
+            "bounds of %s not transformed to %s (%s); rio-tiler checks instead",
+            reader.input,
+            crs_key,
+            error,
         )
-    except Exception:  # noqa: BLE001 - PROJ's many errors: rio-tiler's own check decides
         bounds = None
-    with _grid_bounds_lock:
-        _grid_bounds[key] = bounds
+    with _file_bounds_lock:
+        _file_bounds[key] = bounds
     return bounds
 
 
@@ -94,6 +169,11 @@ class CatalogItemReader(STACReader):
         west, south, east, north = self.tms.bounds(Tile(tile_x, tile_y, tile_z))
         item_west, item_south, item_east, item_north = self.item.bbox
         return west < item_east and east > item_west and south < item_north and north > item_south
+
+    def feature(self, shape: dict, *args: Any, **kwargs: Any) -> ImageData:
+        """rio-tiler's feature, for a valid area only (a degenerate one fails deep in GDAL)."""
+        feature_check(feature=shape)
+        return super().feature(shape, *args, **kwargs)
 
 
 _zoom_ranges: LRUCache = LRUCache(maxsize=4096)

@@ -7,6 +7,7 @@ place of the one written in the file; tests/test_gallery.py runs each against a 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog_portal.catalog.access import User
 from catalog_portal.catalog.search.errors import InvalidParameter
 from catalog_portal.tiles.registry import search_register
+
+logger = logging.getLogger(__name__)
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
 # The address the example files are written for; replaced by the reader's own.
@@ -134,7 +137,8 @@ def gallery_cards(*, user: User, api_url: str) -> list[GalleryCard]:
     for example in EXAMPLES:
         try:
             search_id = search_register(user=user, query=example.search).id
-        except InvalidParameter:  # a catalogue without the demo's collections: no preview
+        except InvalidParameter as error:  # a catalogue without the demo's collections
+            logger.warning("gallery example %s has no preview: %s", example.name, error)
             preview = ""
         else:
             preview = example.preview_path(search_id)
