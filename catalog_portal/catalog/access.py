@@ -5,9 +5,10 @@ they own, that are granted to one of their groups, or that are shared with them 
 groups and whose share has not expired. Superusers see everything.
 
 Nothing here outlives a request: a revoked grant or an expired share counts from the next
-request on. Within one request the scope is read once, into a ``Viewer`` (``viewer_read``),
-which pages, the API, snippets, tiles and the data API pass to the search layer instead of
-asking the database again.
+request on. Within one request the scope is read once, into a ``Viewer`` (``viewer_read``;
+Django's views find it at ``request.viewer``), which pages, the API, snippets and tiles pass to
+the search layer instead of asking the database again. Reads of one row (an item, a
+collection, a data file) keep the scope as a subquery of their one statement instead.
 """
 
 from __future__ import annotations
@@ -85,7 +86,11 @@ class Viewer:
 def viewer_read(*, user: User) -> Viewer:
     """``user`` and the collections they may see (one query), each with its owner and
     ``newest_item_id`` (whose preview stands in for a missing thumbnail), ordered as the
-    catalogue lists them."""
+    catalogue lists them.
+
+    Whole rows, documents included: the catalogue, explore, snippets and the API show them,
+    and a portal has tens of collections, not thousands.
+    """
     newest = Item.objects.filter(collection=OuterRef("pk")).order_by("-datetime", "stac_id")
     collections = tuple(
         visible_collections(user)
