@@ -91,9 +91,12 @@ MIDDLEWARE = [
     # Before any view: a too-long query string or a NUL byte in the URL is a 400.
     "catalog_portal.lib.request_limits.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Pages' forms are for sessions; the STAC API is exempt (its views are csrf_exempt), so
+    # a program with a token needs no CSRF cookie there.
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "catalog_portal.accounts.middleware.ApiTokenMiddleware",
+    # Django's AuthenticationMiddleware, which also knows API tokens (accounts/middleware.py):
+    # request.user and request.viewer for every view.
+    "catalog_portal.accounts.middleware.RequestUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (lib/csp.py says what it allows and why).

@@ -339,3 +339,28 @@ def test_every_endpoint_makes_a_constant_number_of_queries(
     ]:
         with django_assert_max_num_queries(3):
             assert get(client, path, **params).status_code == 200, path
+
+
+def test_a_search_reads_the_callers_scope_once_anonymous_or_with_a_token(
+    client, catalogue, bob, make_token, django_assert_max_num_queries
+):
+    search = {"collections": "public-s2,secret", "filter": "eo:cloud_cover < 50", "limit": 3}
+    secret = make_token(bob)
+    headers = {"Authorization": f"Bearer {secret}"}
+    client.get(f"{API}/", headers=headers)  # records the token's first use (once a minute)
+    # Anonymous: the visible collections and the page; with a token, the token first.
+    with django_assert_max_num_queries(2):
+        assert get(client, "/search", collections="public-s2", limit=3).status_code == 200
+    with django_assert_max_num_queries(3):
+        found = client.get(f"{API}/search", search, headers=headers)
+    assert [f["id"] for f in found.json()["features"]] == ["secret-item", "item-4", "item-3"]
+    body = {**search, "collections": ["public-s2", "secret"], "filter-lang": "cql2-text"}
+    with django_assert_max_num_queries(3):
+        posted = client.post(
+            f"{API}/search", json.dumps(body), content_type="application/json", headers=headers
+        )
+    assert posted.json()["features"] == found.json()["features"]
+    # A collection's items: the collection comes from the same scope as the search.
+    with django_assert_max_num_queries(3):
+        items = client.get(f"{API}/collections/secret/items", headers=headers)
+    assert [f["id"] for f in items.json()["features"]] == ["secret-item"]

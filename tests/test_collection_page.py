@@ -60,3 +60,16 @@ def test_the_collection_page_makes_a_constant_number_of_queries(
 ):
     with django_assert_max_num_queries(1):
         client.get("/collections/orthos/")
+
+
+def test_the_collection_page_signed_in_costs_the_same_whatever_the_catalogue(
+    client, collection, bob, make_collection, django_assert_max_num_queries
+):
+    client.force_login(bob)
+    # The session, its user, and the collection (with its owner) if bob may see it.
+    with django_assert_max_num_queries(3):
+        assert client.get("/collections/secret/").status_code == 200
+    for n in range(10):
+        make_collection(f"more-{n}")
+    with django_assert_max_num_queries(3):
+        assert client.get("/collections/secret/").status_code == 200

@@ -76,7 +76,8 @@ def test_a_failing_api_request_is_the_api_json_error_without_the_exception_text(
     def fail(**kwargs):
         raise RuntimeError(SECRET)
 
-    monkeypatch.setattr("catalog_portal.api.routes.visible_collections", fail, raising=False)
+    # The caller's scope, which /collections reads inside the view, fails.
+    monkeypatch.setattr("catalog_portal.accounts.middleware.viewer_read", fail)
     response = Client(raise_request_exception=False).get("/api/v1/collections")
     assert response.status_code == 500
     assert response.json() == {"code": "ServerError", "description": response.json()["description"]}

@@ -108,8 +108,28 @@ def test_restricted_items_are_listed_only_for_granted_users(client, orthos, bob)
 
 
 def test_explore_makes_a_constant_number_of_queries(client, orthos, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    # The visitor's collections (read once for the form, the search and the count), the page
+    # of items and their count.
+    with django_assert_max_num_queries(3):
         page(client, "collection=orthos&start=2021-09-01&p.wolken=false&p.max_gsd.max=19")
+
+
+def test_explore_reads_the_visitors_scope_once_signed_in_or_not(
+    client, orthos, bob, django_assert_max_num_queries
+):
+    filtered = "collection=orthos&start=2021-09-01&p.wolken=false&p.max_gsd.max=19"
+    with django_assert_max_num_queries(3):
+        assert "Showing 6 items that matched your filter" in page(client, filtered)
+    with django_assert_max_num_queries(3):
+        assert "Showing 12 items" in page(client, "")
+    client.force_login(bob)
+    # Signed in, Django first reads the session and its user: then the same three.
+    with django_assert_max_num_queries(5):
+        html = page(client, filtered)
+    assert "Showing 6 items that matched your filter" in html
+    assert '<option value="secret"' in html
+    with django_assert_max_num_queries(5):
+        assert "secret-item" in page(client, "collection=secret")
 
 
 def test_the_map_preview_registers_the_same_search_with_the_tiler(client, orthos):

@@ -73,6 +73,19 @@ def test_the_item_page_makes_a_constant_number_of_queries(
         assert client.get(URL.format("public-orthos", "4622-42")).status_code == 200
 
 
+def test_the_item_page_signed_in_costs_the_same_whatever_the_catalogue(
+    client, items, bob, make_collection, django_assert_max_num_queries
+):
+    client.force_login(bob)
+    # The session, its user, and the item with its collection, scoped in the same statement.
+    with django_assert_max_num_queries(3):
+        assert client.get(URL.format("secret-orthos", "secret-item")).status_code == 200
+    for n in range(10):
+        make_collection(f"more-{n}")
+    with django_assert_max_num_queries(3):
+        assert client.get(URL.format("secret-orthos", "secret-item")).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("key", "label"),
     [("max_gsd", "Max Gsd"), ("s2:mgrs_tile", "Mgrs Tile"), ("view:sun-azimuth", "Sun Azimuth")],

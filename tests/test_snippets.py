@@ -20,6 +20,7 @@ from django.contrib.auth.models import User
 from django.http import QueryDict
 from pyproj import CRS
 
+from catalog_portal.catalog.access import viewer_read
 from catalog_portal.catalog.demo.flood import EQUI7_EU
 from catalog_portal.catalog.demo.loader import DEMO_USER
 from catalog_portal.catalog.search import item_search, search_from_params
@@ -389,7 +390,7 @@ CQL2_QUERIES = [
 def test_the_snippets_cql2_filter_finds_what_the_explore_page_finds(demo, anonymous):
     # The page searches with bbox and datetime parameters; the snippets send one CQL2 filter
     # with s_intersects and anyinteracts instead. Both must select the same items.
-    collections = catalog_overview(user=anonymous).collections
+    collections = catalog_overview(viewer=viewer_read(user=anonymous)).collections
     for query in CQL2_QUERIES:
         chosen = chosen_collection(QueryDict(query), collections=collections)
         state = explore_state(QueryDict(query), queryables=chosen.queryables if chosen else {})

@@ -1,21 +1,29 @@
-"""API tokens on Django's side: ``Authorization: Bearer <token>`` signs a request in.
+"""Who is asking, on Django's side: the session or an API token, through ``request_user``.
 
-Runs after Django's AuthenticationMiddleware and replaces its (session) user, so the STAC API,
-the snippets and every page see the token's user through ``request.user`` like any other.
+``RequestUserMiddleware`` takes the place of Django's AuthenticationMiddleware (it is a
+subclass, so django-axes, ``login`` and ``logout`` see what they expect): ``request.user`` and
+``request.auser()`` are whoever ``accounts/authentication.request_user`` says, lazily, and
+``request.viewer`` is that user's scope (``catalog/access.Viewer``), read at most once per
+request.
+
+Django's own CsrfViewMiddleware stays as it is (its deploy check asks for it by name): the
+STAC API's views are ``csrf_exempt`` (django-ninja makes them so), which is where programs
+with a token POST; the pages' forms are for browsers and keep their CSRF token, whoever
+sends them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import cache
 
+from asgiref.sync import sync_to_async
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.functional import SimpleLazyObject
 
-from catalog_portal.accounts.tokens import (
-    TOKEN_REFUSED,
-    WWW_AUTHENTICATE,
-    api_token_user,
-    bearer_secret,
-)
+from catalog_portal.accounts.authentication import Credentials, InvalidToken, request_user
+from catalog_portal.accounts.tokens import TOKEN_REFUSED, WWW_AUTHENTICATE
+from catalog_portal.catalog.access import viewer_read
 
 
 def token_refused() -> JsonResponse:
@@ -25,25 +33,20 @@ def token_refused() -> JsonResponse:
     return response
 
 
-class ApiTokenMiddleware:
-    """Sign in the user of a request's bearer token; refuse a token that names nobody."""
+class RequestUserMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, answering with ``request_user``: an API token signs
+    a request in; a token that names nobody is refused with 401."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        secret = bearer_secret(request.headers.get("Authorization"))
-        if secret is not None:
-            user = api_token_user(secret=secret)
-            if user is None:
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        credentials = Credentials.of(headers=request.headers, cookies=request.COOKIES)
+        resolved = cache(lambda: request_user(credentials=credentials, session=request.session))
+        if credentials.bearer is not None:
+            # Resolved now, not lazily: a refused token answers before any view runs.
+            try:
+                resolved()
+            except InvalidToken:
                 return token_refused()
-            request.user = user
-
-            async def auser():
-                return user
-
-            request.auser = auser
-            # A program with a token sends no CSRF cookie; forms are for sessions, and a
-            # token cannot be sent by another site's page the way a cookie is.
-            request._dont_enforce_csrf_checks = True
-        return self.get_response(request)
+        request.user = SimpleLazyObject(resolved)
+        request.auser = sync_to_async(resolved)
+        request.viewer = SimpleLazyObject(lambda: viewer_read(user=request.user))
+        return None

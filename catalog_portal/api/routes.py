@@ -14,10 +14,9 @@ from catalog_portal.api.documents import GEOJSON, JSON, Urls, collection_documen
 from catalog_portal.api.errors import NotFound
 from catalog_portal.api.fields import parse_fields
 from catalog_portal.api.responses import item_collection_response
-from catalog_portal.catalog.access import visible_collections
 from catalog_portal.catalog.queryables import queryables_for
 from catalog_portal.catalog.search import item_search, search_from_params
-from catalog_portal.catalog.selectors import visible_collection, visible_item
+from catalog_portal.catalog.selectors import visible_item
 
 router = Router()
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
@@ -77,7 +76,7 @@ def landing(request: HttpRequest) -> JsonResponse:
     urls = Urls(request)
     children = [
         {"rel": "child", "href": urls.api(f"collections/{stac_id}"), "type": JSON, "title": title}
-        for stac_id, title in visible_collections(request.user).values_list("stac_id", "title")
+        for stac_id, title in ((c.stac_id, c.title) for c in request.viewer.collections)
     ]
     return _json(
         {
@@ -121,7 +120,7 @@ def conformance(request: HttpRequest) -> JsonResponse:
 @router.get("/queryables", summary="Queryables of all collections", **doc.documented(SCHEMA))
 def queryables(request: HttpRequest) -> JsonResponse:
     """What /search filters may name, across the visible collections (GET /api/v1/queryables)."""
-    schema = queryables_for(user=request.user)
+    schema = queryables_for(collections=request.viewer.collections)
     schema["$id"] = Urls(request).api("queryables")
     return _json(schema, SCHEMA)
 
@@ -130,7 +129,7 @@ def queryables(request: HttpRequest) -> JsonResponse:
 def collections(request: HttpRequest) -> JsonResponse:
     """Every collection the caller may see (GET /api/v1/collections)."""
     urls = Urls(request)
-    documents = [collection_document(c, urls) for c in visible_collections(request.user)]
+    documents = [collection_document(c, urls) for c in request.viewer.collections]
     return _json(
         {
             "collections": documents,
@@ -144,7 +143,8 @@ def collections(request: HttpRequest) -> JsonResponse:
 
 
 def _collection(request: HttpRequest, collection_id: str):
-    collection = visible_collection(user=request.user, stac_id=collection_id)
+    # From the request's scope, which the items routes search in too: one read for both.
+    collection = request.viewer.collection(collection_id)
     if collection is None:
         raise NotFound(f"no collection {collection_id}")
     return collection
@@ -165,8 +165,7 @@ def collection(request: HttpRequest, collection_id: str) -> JsonResponse:
 )
 def collection_queryables(request: HttpRequest, collection_id: str) -> JsonResponse:
     """What filters on this collection's items may name (GET .../{collection_id}/queryables)."""
-    _collection(request, collection_id)
-    schema = queryables_for(user=request.user, collection_ids=[collection_id])
+    schema = queryables_for(collections=[_collection(request, collection_id)])
     schema["$id"] = Urls(request).api(f"collections/{collection_id}/queryables")
     return _json(schema, SCHEMA)
 
@@ -190,7 +189,7 @@ def collection_items(
         sortby=query.sortby,
         limit=query.limit,
     )
-    page = item_search(user=request.user, search=search, token=query.token)
+    page = item_search(viewer=request.viewer, search=search, token=query.token)
     return item_collection_response(request, page, fields=parse_fields(query.fields))
 
 
@@ -211,7 +210,7 @@ def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse
 def search_get(request: HttpRequest, query: Query[SearchQuery]) -> JsonResponse:
     """Items matching the query string's search (GET /api/v1/search)."""
     search = search_from_params(**query.model_dump(exclude={"fields", "token"}))
-    page = item_search(user=request.user, search=search, token=query.token)
+    page = item_search(viewer=request.viewer, search=search, token=query.token)
     return item_collection_response(request, page, fields=parse_fields(query.fields))
 
 
@@ -219,6 +218,6 @@ def search_get(request: HttpRequest, query: Query[SearchQuery]) -> JsonResponse:
 def search_post(request: HttpRequest, body: SearchBody) -> JsonResponse:
     """Items matching the JSON body's search (POST /api/v1/search)."""
     search = search_from_params(**body.model_dump(exclude={"fields", "token"}))
-    page = item_search(user=request.user, search=search, token=body.token)
+    page = item_search(viewer=request.viewer, search=search, token=body.token)
     sent = body.model_dump(by_alias=True, exclude_none=True, exclude={"token"})
     return item_collection_response(request, page, fields=parse_fields(body.fields), post_body=sent)

@@ -4,13 +4,19 @@ Anonymous visitors see public collections. Signed-in users also see the restrict
 they own, that are granted to one of their groups, or that are shared with them or one of their
 groups and whose share has not expired. Superusers see everything.
 
-Nothing here is cached: a revoked grant or an expired share counts from the next request on.
+Nothing here outlives a request: a revoked grant or an expired share counts from the next
+request on. Within one request the scope is read once, into a ``Viewer`` (``viewer_read``;
+Django's views find it at ``request.viewer``), which pages, the API, snippets and tiles pass to
+the search layer instead of asking the database again. Reads of one row (an item, a
+collection, a data file) keep the scope as a subquery of their one statement instead.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from catalog_portal.catalog.models import Collection, CollectionShare, Item
@@ -55,3 +61,45 @@ def collection_may_share(*, user: User, collection: Collection) -> bool:
     if not user.is_authenticated:
         return False
     return bool(user.is_superuser) or collection.owner_id == user.pk
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A caller and what they may see, read once per request: their user, the primary keys of
+    their visible collections (equal scopes compare equal, so caches can share by them) and
+    those collections, in the catalogue's order."""
+
+    user: User = field(compare=False)
+    collection_ids: frozenset[int]
+    collections: tuple[Collection, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def scope(self) -> frozenset[int]:
+        """The tile app's name for ``collection_ids`` (its cache keys)."""
+        return self.collection_ids
+
+    def collection(self, stac_id: str) -> Collection | None:
+        """The visible collection ``stac_id``, or None (no query)."""
+        return next((c for c in self.collections if c.stac_id == stac_id), None)
+
+
+def viewer_read(*, user: User) -> Viewer:
+    """``user`` and the collections they may see (one query), each with its owner and
+    ``newest_item_id`` (whose preview stands in for a missing thumbnail), ordered as the
+    catalogue lists them.
+
+    Whole rows, documents included: the catalogue, explore, snippets and the API show them,
+    and a portal has tens of collections, not thousands.
+    """
+    newest = Item.objects.filter(collection=OuterRef("pk")).order_by("-datetime", "stac_id")
+    collections = tuple(
+        visible_collections(user)
+        .select_related("owner")
+        .annotate(newest_item_id=Subquery(newest.values("stac_id")[:1]))
+        .order_by("-featured", "featured_order", "title", "stac_id")
+    )
+    return Viewer(
+        user=user,
+        collection_ids=frozenset(c.pk for c in collections),
+        collections=collections,
+    )

@@ -9,9 +9,9 @@ its filters from it, and the STAC API serves it at /queryables.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from catalog_portal.catalog.access import User, visible_collections
 from catalog_portal.catalog.models import Collection, Item
 
 SAMPLE_SIZE = 500  # newest items per collection looked at; enough to see every property
@@ -26,14 +26,12 @@ CORE = {
 }
 
 
-def queryables_for(*, user: User, collection_ids: list[str] | None = None) -> dict[str, Any]:
-    """The merged queryables of the visible collections (all of them, or those named)."""
-    collections = visible_collections(user)
-    if collection_ids is not None:
-        collections = collections.filter(stac_id__in=collection_ids)
+def queryables_for(*, collections: Iterable[Collection]) -> dict[str, Any]:
+    """The merged queryables of ``collections`` (the caller's visible ones, or one of them;
+    no query: each collection keeps its own)."""
     properties: dict[str, dict[str, Any]] = {}
-    for queryables in collections.values_list("queryables", flat=True):
-        for name, schema in queryables.items():
+    for collection in collections:
+        for name, schema in collection.queryables.items():
             properties[name] = _merge(properties[name], schema) if name in properties else schema
     return {
         "$schema": "https://json-schema.org/draft/2019-09/schema",

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
-
-from catalog_portal.catalog.access import User, visible_collections, visible_items
+from catalog_portal.catalog.access import User, Viewer, visible_collections, visible_items
 from catalog_portal.catalog.models import AssetFile, Collection, Item
 
 
@@ -42,16 +40,10 @@ class CatalogOverview:
         return groups
 
 
-def catalog_overview(*, user: User) -> CatalogOverview:
-    """Collections ``user`` may see, in one query (item counts are stored with them), each with
-    ``newest_item_id``, whose preview is the card's thumbnail when it has none of its own."""
-    newest = Item.objects.filter(collection=OuterRef("pk")).order_by("-datetime", "stac_id")
-    collections = (
-        visible_collections(user)
-        .annotate(newest_item_id=Subquery(newest.values("stac_id")[:1]))
-        .order_by("-featured", "featured_order", "title", "stac_id")
-    )
-    return CatalogOverview(collections=list(collections))
+def catalog_overview(*, viewer: Viewer) -> CatalogOverview:
+    """The collections ``viewer`` may see, as the catalogue lists them (no query: the viewer
+    has read them, item counts and ``newest_item_id`` included)."""
+    return CatalogOverview(collections=list(viewer.collections))
 
 
 def visible_collection(*, user: User, stac_id: str) -> Collection | None:

@@ -19,11 +19,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from catalog_portal.accounts.authentication import Credentials, InvalidToken, SignatureInvalid
 from catalog_portal.accounts.tokens import WWW_AUTHENTICATE
-from catalog_portal.data.files import SignatureInvalid, data_file_lookup
+from catalog_portal.data.files import data_file_lookup
 from catalog_portal.data.signing import is_signed
 from catalog_portal.data.zips import MemberResponse
-from catalog_portal.lib.asgi_django import Credentials, InvalidToken, django_call
+from catalog_portal.lib.asgi_django import django_call
 from catalog_portal.lib.asgi_errors import UnexpectedErrors, error_response, status_handlers
 from catalog_portal.lib.etags import etag_matches
 

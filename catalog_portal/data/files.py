@@ -8,19 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from catalog_portal.accounts.authentication import Credentials, SignedPath, request_user
 from catalog_portal.catalog.access import User
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX, asset_path, data_path
 from catalog_portal.catalog.models import AssetFile
 from catalog_portal.catalog.selectors import visible_asset_file
-from catalog_portal.data.signing import SignedUrl, data_url_sign, is_signed, signed_url_user
+from catalog_portal.data.signing import SignedUrl, data_url_sign, is_signed
 from catalog_portal.data.zips import ZipMember, archive_split, member_media_type, zip_member_find
-from catalog_portal.lib.asgi_django import Credentials, credentials_user
 
 logger = logging.getLogger(__name__)
-
-
-class SignatureInvalid(Exception):
-    """A signed URL whose signature does not hold, or that has expired."""
 
 
 @dataclass(frozen=True)
@@ -45,14 +41,9 @@ def data_file_lookup(
     if path is None:
         return None
     if is_signed(query):
-        user = signed_url_user(path=path, query=query)
-        if user is None:
-            raise SignatureInvalid(
-                "this signed URL has expired or is not valid; sign the file again"
-            )
-    else:
-        user = credentials_user(credentials)
-    found = readable_asset_file(user=user, path=path)
+        # A signature stands for its signer alone: the session or token sent along is ignored.
+        credentials = Credentials(signed=SignedPath(path=path, query=tuple(query.items())))
+    found = readable_asset_file(user=request_user(credentials=credentials), path=path)
     if found is None:
         return None
     split = archive_split(path)

@@ -30,7 +30,6 @@ from catalog_portal.catalog.access import User
 from catalog_portal.catalog.search.errors import InvalidParameter
 
 SALT = "catalog_portal.data.signed-url"
-PARAMS = ("expires", "signed_by", "signature")
 
 
 @dataclass(frozen=True)

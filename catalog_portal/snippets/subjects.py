@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.http import QueryDict
 from django.urls import reverse
 
-from catalog_portal.catalog.access import User
+from catalog_portal.catalog.access import User, Viewer
 from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.selectors import catalog_overview, visible_item
 from catalog_portal.snippets.spec import PAGE_SIZE, SnippetSpec, load_spec_read
@@ -23,9 +23,9 @@ from catalog_portal.web.explore import chosen_collection, explore_state
 Absolute = Callable[[str], str]
 
 
-def search_spec_read(*, user: User, query: QueryDict, absolute: Absolute) -> SnippetSpec | None:
+def search_spec_read(*, viewer: Viewer, query: QueryDict, absolute: Absolute) -> SnippetSpec | None:
     """The search an explore URL's query makes; raises InvalidParameter as the page does."""
-    overview = catalog_overview(user=user)
+    overview = catalog_overview(viewer=viewer)
     chosen = chosen_collection(query, collections=overview.collections)
     if query.get("collection") and chosen is None:
         return None
@@ -36,7 +36,7 @@ def search_spec_read(*, user: User, query: QueryDict, absolute: Absolute) -> Sni
     page_url = absolute(reverse("explore") + (f"?{explore_query}" if explore_query else ""))
     if chosen is not None:
         name = f"{chosen.stac_id}-search"
-        return _collection_spec(user, chosen, name, page_url, search, absolute)
+        return _collection_spec(viewer.user, chosen, name, page_url, search, absolute)
     return SnippetSpec(
         name="search",
         title="Items of all datasets",
@@ -49,16 +49,15 @@ def search_spec_read(*, user: User, query: QueryDict, absolute: Absolute) -> Sni
 
 
 def collection_spec_read(
-    *, user: User, collection_id: str, absolute: Absolute
+    *, viewer: Viewer, collection_id: str, absolute: Absolute
 ) -> SnippetSpec | None:
     """All items of a collection."""
-    overview = catalog_overview(user=user)
-    collection = next((c for c in overview.collections if c.stac_id == collection_id), None)
+    collection = viewer.collection(collection_id)
     if collection is None:
         return None
     page_url = absolute(reverse("collection", args=[collection_id]))
     search = {"collections": [collection_id], "limit": PAGE_SIZE}
-    return _collection_spec(user, collection, collection_id, page_url, search, absolute)
+    return _collection_spec(viewer.user, collection, collection_id, page_url, search, absolute)
 
 
 def item_spec_read(

@@ -33,7 +33,7 @@ def search_snippet(request: HttpRequest) -> HttpResponse:
     return _snippet_response(
         request,
         lambda: search_spec_read(
-            user=request.user, query=request.GET, absolute=request.build_absolute_uri
+            viewer=request.viewer, query=request.GET, absolute=request.build_absolute_uri
         ),
     )
 
@@ -44,7 +44,9 @@ def collection_snippet(request: HttpRequest, collection_id: str) -> HttpResponse
     return _snippet_response(
         request,
         lambda: collection_spec_read(
-            user=request.user, collection_id=collection_id, absolute=request.build_absolute_uri
+            viewer=request.viewer,
+            collection_id=collection_id,
+            absolute=request.build_absolute_uri,
         ),
     )
 

@@ -1,28 +1,21 @@
-"""Who is asking: the Django session or an API token, recognised by the tile app.
+"""Who is asking, for the tile app: the caller's credentials and their ``Viewer``.
 
 The tile app is not Django, so it reads the session cookie and the ``Authorization`` header
-itself and resolves the user with the accounts app and Django's session and auth machinery.
-That is done for every request, never cached, so a revoked token, a logout or an expired
-share counts at once; what is cached (``lookups.py``) is keyed by the set of collections the
-caller may see, which callers with the same access share.
+itself; ``accounts/authentication.request_user`` resolves them as it does for Django's pages,
+and ``catalog/access.viewer_read`` reads what that user may see. Both run for every request,
+never cached, so a revoked token, a logout or an expired share counts at once; what is cached
+(``lookups.py``) is keyed by the set of collections the caller may see (``Viewer.scope``),
+which callers with the same access share.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from starlette.requests import Request
 
-from catalog_portal.catalog.access import User, visible_collections
-from catalog_portal.lib.asgi_django import Credentials, credentials_user
+from catalog_portal.accounts.authentication import Credentials, request_user
+from catalog_portal.catalog.access import Viewer, viewer_read
 
-
-@dataclass(frozen=True)
-class Viewer:
-    """A caller: their user and the primary keys of the collections they may see."""
-
-    user: User = field(compare=False)
-    scope: frozenset[int]
+__all__ = ["Viewer", "request_credentials", "viewer_resolve"]
 
 
 def request_credentials(*, request: Request) -> Credentials:
@@ -35,7 +28,4 @@ def viewer_resolve(*, credentials: Credentials) -> Viewer:
 
     Raises InvalidToken for a token that names nobody.
     """
-    user = credentials_user(credentials)
-    return Viewer(
-        user=user, scope=frozenset(visible_collections(user).values_list("pk", flat=True))
-    )
+    return viewer_read(user=request_user(credentials=credentials))

@@ -29,7 +29,7 @@ from catalog_portal.web.sharing import ShareForm
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what the portal is and its featured collections (GET /)."""
-    overview = catalog_overview(user=request.user)
+    overview = catalog_overview(viewer=request.viewer)
     return render(request, "web/home.html", {"featured": overview.featured})
 
 
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def catalog(request: HttpRequest) -> HttpResponse:
     """The data catalogue: the collections the visitor may see, searchable and by category
     (GET /catalog/?q=<words>&tab=<all|featured|category>)."""
-    overview = catalog_overview(user=request.user)
+    overview = catalog_overview(viewer=request.viewer)
     query = request.GET.get("q", "").strip()
     found = overview.matching(query)
     tabs = [
@@ -77,7 +77,9 @@ EXPLORE_COUNT_CAP = 1_000
 @require_GET
 def explore(request: HttpRequest) -> HttpResponse:
     """Items over a map, filtered by dataset, dates, area and properties (GET /explore/)."""
-    collections = catalog_overview(user=request.user).collections
+    # The visitor's scope, read once: the form's collections, the search and the count.
+    viewer = request.viewer
+    collections = catalog_overview(viewer=viewer).collections
     chosen = chosen_collection(request.GET, collections=collections)
     context = {"collections": collections, "chosen": chosen, "cap": EXPLORE_COUNT_CAP}
     # A bad parameter raises InvalidParameter: the 400 page names it (web/error_pages.py).
@@ -85,8 +87,8 @@ def explore(request: HttpRequest) -> HttpResponse:
         raise InvalidParameter("collection", "no such collection")
     state = explore_state(request.GET, queryables=chosen.queryables if chosen else {})
     search = state.search()
-    page = item_search(user=request.user, search=search, token=state.token or None)
-    count, exact = item_count(user=request.user, search=search, cap=EXPLORE_COUNT_CAP)
+    page = item_search(viewer=viewer, search=search, token=state.token or None)
+    count, exact = item_count(viewer=viewer, search=search, cap=EXPLORE_COUNT_CAP)
     stac_ids = {pk: c.stac_id for pk, c in page.collections.items()}
     features = [
         {

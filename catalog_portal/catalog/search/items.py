@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q, QuerySet
 from shapely.geometry.base import BaseGeometry
 
-from catalog_portal.catalog.access import User, visible_collections, visible_items
+from catalog_portal.catalog.access import User, Viewer, viewer_read
 from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.search import keyset
 from catalog_portal.catalog.search.cql2_filter import filter_condition
@@ -75,19 +75,17 @@ def overlapping(start: dt.datetime | None, end: dt.datetime | None, *, intervals
 
 
 def matching_items(
-    *, user: User, search: ItemSearch
+    *, viewer: Viewer, search: ItemSearch
 ) -> tuple[QuerySet[Item], dict[int, Collection]]:
-    """The items ``user`` may see that match ``search`` (unordered), and the visible
-    collections by primary key."""
-    # Only what pages need of collections: their documents can be large.
-    scope = visible_collections(user).only("pk", "stac_id", "item_count", "has_interval_items")
-    known = {c.pk: c for c in scope}
+    """The items ``viewer`` may see that match ``search`` (unordered), and the visible
+    collections by primary key (no query: the viewer has read the scope)."""
+    known = {c.pk: c for c in viewer.collections}
     by_id = {c.stac_id: c for c in known.values()}
     unknown = [c for c in search.collections if c not in by_id]
     if unknown:
         raise InvalidParameter("collections", f"no collection {', '.join(unknown)}")
 
-    items = visible_items(user).select_related(None)
+    items = Item.objects.filter(collection_id__in=viewer.collection_ids)
     condition = Q()
     if search.collections:
         condition &= Q(collection_id__in=[by_id[c].pk for c in search.collections])
@@ -106,22 +104,46 @@ def matching_items(
     return items.filter(condition), known
 
 
-def item_count(*, user: User, search: ItemSearch, cap: int) -> tuple[int, bool]:
+def search_viewer(*, user: User | None, viewer: Viewer | None) -> Viewer:
+    """The caller's scope: ``viewer`` when the request has read it, else read for ``user``
+    (one query)."""
+    if viewer is not None:
+        return viewer
+    if user is None:
+        raise TypeError("a search needs the caller: a user or their viewer")
+    return viewer_read(user=user)
+
+
+def item_count(
+    *, search: ItemSearch, cap: int, user: User | None = None, viewer: Viewer | None = None
+) -> tuple[int, bool]:
     """How many items match ``search``, counting no further than ``cap``: (count, exact).
 
     A capped count reads at most ``cap`` + 1 index entries, so it stays cheap at a million
     items where a full count of a broad search would not.
     """
-    items, known = matching_items(user=user, search=search)
+    viewer = search_viewer(user=user, viewer=viewer)
+    items, known = matching_items(viewer=viewer, search=search)
     if search.is_collections_only:
         return whole_collections_count(search, known), True
     counted = items.order_by()[: cap + 1].count()
     return min(counted, cap), counted <= cap
 
 
-def item_search(*, user: User, search: ItemSearch, token: str | None = None) -> ItemPage:
-    """The page of items ``user`` may see that match ``search``, after/before ``token``."""
-    items, known = matching_items(user=user, search=search)
+def item_search(
+    *,
+    search: ItemSearch,
+    token: str | None = None,
+    user: User | None = None,
+    viewer: Viewer | None = None,
+) -> ItemPage:
+    """The page of items the caller may see that match ``search``, after/before ``token``.
+
+    The caller is ``viewer`` (their scope, read once per request) or ``user`` (whose scope is
+    then read here).
+    """
+    viewer = search_viewer(user=user, viewer=viewer)
+    items, known = matching_items(viewer=viewer, search=search)
     keys = keyset.sort_keys(search.sortby)
     boundary = keyset.Token.decode(token, keys) if token else None
     page_query = items
