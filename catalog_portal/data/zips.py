@@ -178,7 +178,18 @@ class MemberResponse(Response):
         if scope["method"] == "HEAD":
             await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
-        await self.ranges_send(send=send, ranges=ranges, parts=parts)
+        # A server may drop what is sent after the client left (uvicorn does) rather than fail:
+        # stop reading the member then, as Starlette's FileResponse does.
+        async with anyio.create_task_group() as group:
+
+            async def ranges_then_stop() -> None:
+                await self.ranges_send(send=send, ranges=ranges, parts=parts)
+                group.cancel_scope.cancel()
+
+            group.start_soon(ranges_then_stop)
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            group.cancel_scope.cancel()
 
     async def ranges_send(
         self, *, send: Send, ranges: list[tuple[int, int]], parts: _Multipart | None
