@@ -61,7 +61,7 @@ async def data_file(request: Request) -> Response:
     private = found.restricted or is_signed(request.query_params)
     headers = {"Cache-Control": f"{'private' if private else 'public'}, max-age={MAX_AGE}"}
     if found.member is not None:
-        response: FileResponse = MemberResponse(
+        response: Response = MemberResponse(
             found.member, stat=found.stat, media_type=found.media_type, headers=headers
         )
     else:

@@ -5,20 +5,18 @@ registered searches (``mosaics.py``) through the portal's search and access laye
 ``session.py`` (who asks), ``lookups.py`` (cached catalogue lookups), ``reader.py`` (files below
 DATA_ROOT only), ``renders.py`` (collection render defaults), ``caching.py`` (ETag, 304),
 ``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``errors.py`` (the status table),
-``gdal.py`` (COG and PNG settings), ``models.py``/``registry.py`` (registered searches).
+``gdal.py`` (COG settings), ``images.py`` (encoding, PNG compression),
+``models.py``/``registry.py`` (registered searches).
 """
 
 from __future__ import annotations
 
-import warnings
-
-from django.conf import settings
 from fastapi import Depends, FastAPI
 from titiler.core.factory import TMSFactory
 
 from catalog_portal.tiles.caching import CacheHeadersMiddleware
 from catalog_portal.tiles.errors import errors_install
-from catalog_portal.tiles.gdal import gdal_configure, png_compression_configure
+from catalog_portal.tiles.gdal import gdal_configure
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make
 from catalog_portal.tiles.limits import request_body_check, request_limits_check
@@ -28,11 +26,6 @@ from catalog_portal.tiles.mosaics import router as mosaics_router
 def create_tiles_app() -> FastAPI:
     """Build the FastAPI app served under /tiles."""
     gdal_configure()
-    png_compression_configure(zlevel=settings.TILES_PNG_ZLEVEL)
-    # rio-tiler warns on every read of an asset without band statistics or when all assets
-    # are read; for a tile server those are normal, not news.
-    warnings.filterwarnings("ignore", "Some statistics data in STAC are invalid", UserWarning)
-    warnings.filterwarnings("ignore", "No `assets` option passed", UserWarning)
     app = FastAPI(
         title="Catalog Portal tiles",
         openapi_url="/openapi.json",

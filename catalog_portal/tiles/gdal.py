@@ -1,4 +1,4 @@
-"""Process-wide speed settings: GDAL for reading COGs, and PNG compression for writing tiles.
+"""Process-wide speed settings: GDAL for reading COGs (PNG compression is per image, ``images.py``).
 
 ``gdal_configure`` runs when the ``catalog_portal`` package is imported, before rio-tiler is:
 rio-tiler reads ``RIO_TILER_MAX_THREADS`` once, into its functions' default arguments.
@@ -34,12 +34,3 @@ def gdal_configure() -> dict[str, str]:
     for name, value in GDAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
     return {name: os.environ[name] for name in GDAL_DEFAULTS}
-
-
-def png_compression_configure(*, zlevel: int) -> None:
-    """Compress PNG tiles at ``zlevel`` (rio-tiler's default is 6)."""
-    from rio_tiler.profiles import PNGProfile, img_profiles
-
-    # Level 1 encodes a 256² RGBA tile in ~3 ms instead of ~12 ms, for ~15 % more bytes:
-    # on a tile server, encoding time is most of a cache hit's cost.
-    img_profiles["png"] = PNGProfile(zlevel=zlevel)

@@ -16,6 +16,7 @@ from titiler.core.factory import MultiBaseTilerFactory
 
 from catalog_portal.tiles.caching import cache_check
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
+from catalog_portal.tiles.images import image_render
 from catalog_portal.tiles.lookups import CatalogItem, catalog_item_find
 from catalog_portal.tiles.reader import CatalogItemReader
 from catalog_portal.tiles.renders import InfoAssetsParams, render_dependencies
@@ -50,6 +51,7 @@ def item_tiler_make() -> MultiBaseTilerFactory:
         colormap_dependency=renders.colormap,
         assets_dependency=InfoAssetsParams,
         get_renders=lambda reader: reader.input.renders,
+        render_func=image_render,
         router_prefix=ITEM_PREFIX,
         add_viewer=False,
     )

@@ -38,6 +38,7 @@ MAX_FEATURES = 100  # of a FeatureCollection, each read as an image of its own
 SIZE_PARAMETERS = ("tilesize", "max_size", "width", "height")
 BBOX_PARAMETERS = ("minx", "miny", "maxx", "maxy")
 ASSET_OPTIONS = ("bidx", "expression")
+ASSET_SYNTAX = "options are written name|bidx=1,2 or name|expression=b1*2"
 RANGES = {"lon": (-180.0, 180.0), "lat": (-90.0, 90.0), "z": (0, 30)}
 
 
@@ -141,9 +142,7 @@ def layers_check(*, query: QueryParams) -> int:
     for asset in assets:
         options = dict(option.partition("=")[::2] for option in asset.split("|")[1:])
         if not set(options) <= set(ASSET_OPTIONS):
-            raise InvalidParameter(
-                "assets", "options are written name|bidx=1,2 or name|expression=b1*2"
-            )
+            raise InvalidParameter("assets", ASSET_SYNTAX)
         expressions.append(options.get("expression", ""))
         bands += len(options["bidx"].split(",")) if "bidx" in options else 1
     bands *= max(1, len(query.get("bidx", "").split(",")))

@@ -11,6 +11,7 @@ from morecantile import Tile, TileMatrixSet
 from rasterio.crs import CRS
 from rasterio.warp import transform_bounds
 from rio_tiler.constants import WGS84_CRS
+from rio_tiler.errors import InvalidAssetName
 from rio_tiler.io import Reader, STACReader
 from rio_tiler.models import ImageData
 from rio_tiler.types import AssetInfo, AssetType, BBox
@@ -22,6 +23,9 @@ from catalog_portal.tiles.lookups import CatalogItem
 from catalog_portal.tiles.reads import feature_check, read_options_check, read_size_check
 
 logger = logging.getLogger(__name__)
+
+# What an asset's options may ask of its read (tiles/renders.py parses them).
+ASSET_READ_OPTIONS = ("indexes", "expression")
 
 
 class AssetReader(Reader):
@@ -150,14 +154,49 @@ class CatalogItemReader(STACReader):
         super().__attrs_post_init__()
 
     def _get_asset_info(self, asset: AssetType) -> AssetInfo:
-        info = super()._get_asset_info(asset)
-        href = self.item.assets[info["name"]].href
-        path = asset_path(href)
+        """Where one asset's file is and how to read it: the method rio-tiler's MultiBaseReader
+        asks each subclass to implement (its "custom readers" docs), written here in full.
+
+        Only the catalogue's own href counts (no alternate hrefs, no URLs); band statistics
+        are used when every band has them, silently skipped otherwise (normal here).
+        """
+        options = {"name": asset} if isinstance(asset, str) else dict(asset)
+        name = options.get("name")
+        if name not in self.assets:
+            raise InvalidAssetName(f"{name!r} is not valid, should be one of {self.assets}")
+        stac_asset = self.item.assets[name]
+        path = asset_path(stac_asset.href)
         if path is None:
-            raise AssetNotServable(f"asset {info['name']!r} is not a file the portal serves")
-        # STACReader may have picked an alternate href; only the catalogue's own file counts.
-        info["url"] = reading_name(path)
+            raise AssetNotServable(f"asset {name!r} is not a file the portal serves")
+        extra = stac_asset.extra_fields
+        info = AssetInfo(
+            url=reading_name(path),
+            name=name,
+            media_type=stac_asset.media_type,
+            reader_options={},
+            method_options={key: options[key] for key in ASSET_READ_OPTIONS if options.get(key)},
+            metadata=extra,
+        )
+        statistics = band_statistics(extra.get("raster:bands") or extra.get("bands") or [])
+        if statistics and "expression" not in info["method_options"]:
+            info["dataset_statistics"] = statistics
+        if header_size := extra.get("file:header_size"):
+            info["env"] = {"GDAL_INGESTED_BYTES_AT_OPEN": header_size}
         return info
+
+    # rio-tiler reads all assets when none are named, warning each time; for /info and
+    # /statistics of an item that is the intended answer, so they are named here.
+    def info(self, assets: Any = None, **kwargs: Any) -> dict:
+        """rio-tiler's info, of every asset unless some are named."""
+        return super().info(assets=assets or self.assets, **kwargs)
+
+    def statistics(self, assets: Any = None, **kwargs: Any) -> dict:
+        """rio-tiler's statistics, of every asset unless some are named."""
+        return super().statistics(assets=assets or self.assets, **kwargs)
+
+    def merged_statistics(self, assets: Any = None, **kwargs: Any) -> dict:
+        """rio-tiler's merged statistics, of every asset unless some are named."""
+        return super().merged_statistics(assets=assets or self.assets, **kwargs)
 
     def tile_exists(self, tile_x: int, tile_y: int, tile_z: int) -> bool:
         """Whether the tile meets the item's bbox (WGS 84), before any asset is opened.
@@ -174,6 +213,18 @@ class CatalogItemReader(STACReader):
         """rio-tiler's feature, for a valid area only (a degenerate one fails deep in GDAL)."""
         feature_check(feature=shape)
         return super().feature(shape, *args, **kwargs)
+
+
+def band_statistics(bands: list[dict]) -> list[tuple[float, float]] | None:
+    """(minimum, maximum) of each band of an asset (raster extension), or None unless every
+    band has both."""
+    found = [band.get("statistics") or {} for band in bands]
+    if not found or not all({"minimum", "maximum"} <= set(stats) for stats in found):
+        return None
+    try:
+        return [(float(stats["minimum"]), float(stats["maximum"])) for stats in found]
+    except (TypeError, ValueError):
+        return None
 
 
 _zoom_ranges: LRUCache = LRUCache(maxsize=4096)

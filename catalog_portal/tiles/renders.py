@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from rio_tiler.colormap import cmap as colormaps
 from rio_tiler.colormap import parse_color
-from rio_tiler.types import ColorMapType
+from rio_tiler.types import AssetType, ColorMapType
 from starlette.requests import Request
 from titiler.core.dependencies import (
     AssetsExprParams,
@@ -23,11 +23,11 @@ from titiler.core.dependencies import (
     DefaultDependency,
     ExpressionParams,
     ImageRenderingParams,
-    _parse_asset,
 )
 
 from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.tiles.errors import RenderNotFound
+from catalog_portal.tiles.limits import ASSET_OPTIONS, ASSET_SYNTAX
 
 # Parameters that choose the layer: when a request gives one, render defaults stay out.
 LAYER_PARAMETERS = ("assets", "expression")
@@ -55,6 +55,31 @@ class InfoAssetsParams(DefaultDependency):
     """Assets for /info and /asset_statistics: all of them when none are named."""
 
     assets: Annotated[list[str] | None, Query(title="Asset names")] = None
+
+
+def assets_parse(*, values: list[str]) -> list[AssetType]:
+    """TiTiler's asset syntax, ``name`` or ``name|bidx=1,2`` or ``name|expression=b1*2``, as
+    rio-tiler's assets (InvalidParameter for anything else)."""
+    assets: list[AssetType] = []
+    for value in values:
+        name, *options = value.split("|")
+        if not options:
+            assets.append(name)
+            continue
+        asset: dict[str, Any] = {"name": name}
+        for option in options:
+            key, equals, setting = option.partition("=")
+            if key not in ASSET_OPTIONS or not equals or not setting:
+                raise InvalidParameter("assets", ASSET_SYNTAX)
+            if key == "bidx":
+                try:
+                    asset["indexes"] = [int(index) for index in setting.split(",")]
+                except ValueError:
+                    raise InvalidParameter("assets", ASSET_SYNTAX) from None
+            else:
+                asset["expression"] = setting
+        assets.append(asset)
+    return assets
 
 
 def render_choose(*, renders: dict[str, Any], name: str | None, explicit: bool) -> dict | None:
@@ -115,12 +140,7 @@ def render_dependencies(*, source: Callable[..., Any]) -> RenderDependencies:
         render: Annotated[dict | None, Depends(chosen)],
     ) -> AssetsExprParams:
         if render is None:
-            try:
-                assets = _parse_asset([name for name in params.assets or [] if name])
-            except ValueError:
-                raise InvalidParameter(
-                    "assets", "options are written name|bidx=1,2 or name|expression=b1*2"
-                ) from None
+            assets = assets_parse(values=[name for name in params.assets or [] if name])
             return AssetsExprParams(
                 assets=assets,
                 expression=params.expression,
