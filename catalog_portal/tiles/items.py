@@ -15,8 +15,8 @@ from starlette.requests import Request
 from titiler.core.factory import MultiBaseTilerFactory
 
 from catalog_portal.tiles.caching import cache_check
+from catalog_portal.tiles.catalog_items import CatalogItem, catalog_item_find
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
-from catalog_portal.tiles.lookups import CatalogItem, catalog_item_find
 from catalog_portal.tiles.reader import CatalogItemReader
 from catalog_portal.tiles.renders import InfoAssetsParams, render_dependencies
 from catalog_portal.tiles.session import request_credentials

@@ -3,26 +3,41 @@
 The tile app is not Django, so it reads the session cookie and the ``Authorization`` header
 itself and resolves the user with the accounts app and Django's session and auth machinery.
 That is done for every request, never cached, so a revoked token, a logout or an expired
-share counts at once; what is cached (``lookups.py``) is keyed by the set of collections the
-caller may see, which callers with the same access share.
+share counts at once; what is cached (``catalog_cache.py``) is keyed by the set of
+collections the caller may see, which callers with the same access share.
+
+Requests run in FastAPI's threadpool, outside Django's request cycle, so each one gives its
+database connection back (to the pool on PostgreSQL) when its catalogue work is done.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django.db import connection
 from starlette.requests import Request
 
 from catalog_portal.catalog.access import User, visible_collections
+from catalog_portal.catalog.models import Collection
 from catalog_portal.lib.asgi_django import Credentials, credentials_user
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """A caller: their user and the primary keys of the collections they may see."""
+    """A caller: their user and the collections they may see (read once per request)."""
 
     user: User = field(compare=False)
-    scope: frozenset[int]
+    # By primary key: a search's renders, extent and items come from here, not from new queries.
+    collections: dict[int, Collection] = field(compare=False)
+
+    @property
+    def scope(self) -> frozenset[int]:
+        """What the caller may see, as a cache key shared by callers with the same access."""
+        return frozenset(self.collections)
 
 
 def request_credentials(*, request: Request) -> Credentials:
@@ -31,11 +46,26 @@ def request_credentials(*, request: Request) -> Credentials:
 
 
 def viewer_resolve(*, credentials: Credentials) -> Viewer:
-    """The user behind ``credentials`` and what they may see (sync: 1-3 small queries).
+    """The user behind ``credentials`` and the collections they may see (sync: one query for
+    the collections, plus the session's or token's own).
 
     Raises InvalidToken for a token that names nobody.
     """
     user = credentials_user(credentials)
-    return Viewer(
-        user=user, scope=frozenset(visible_collections(user).values_list("pk", flat=True))
-    )
+    return Viewer(user=user, collections={c.pk: c for c in visible_collections(user)})
+
+
+def connection_release() -> None:
+    """Give the thread's database connection back; nobody else will outside a request."""
+    # In a test's own transaction (same thread as the test) closing would lose its data.
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def viewer_lookup(credentials: Credentials, lookup: Callable[[Viewer], T]) -> T:
+    """``lookup`` for the caller with ``credentials`` (resolved now, never cached); the
+    thread's database connection is given back afterwards."""
+    try:
+        return lookup(viewer_resolve(credentials=credentials))
+    finally:
+        connection_release()
