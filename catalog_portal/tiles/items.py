@@ -43,11 +43,7 @@ def item_tiler_make() -> MultiBaseTilerFactory:
     return MultiBaseTilerFactory(
         reader=CatalogItemReader,
         supported_tms=TILE_MATRIX_SETS,
-        path_dependency=catalog_item,
-        layer_dependency=renders.layer,
-        dataset_dependency=renders.dataset,
-        render_dependency=renders.rendering,
-        colormap_dependency=renders.colormap,
+        **renders.factory_options(),
         assets_dependency=InfoAssetsParams,
         get_renders=lambda reader: reader.input.renders,
         router_prefix=ITEM_PREFIX,

@@ -278,11 +278,7 @@ renders = render_dependencies(source=search_mosaic)
 mosaic_tiler = SearchTilerFactory(
     backend=SearchBackend,
     dataset_reader=CatalogItemReader,
-    path_dependency=search_mosaic,
-    layer_dependency=renders.layer,
-    dataset_dependency=renders.dataset,
-    render_dependency=renders.rendering,
-    colormap_dependency=renders.colormap,
+    **renders.factory_options(),
     supported_tms=TILE_MATRIX_SETS,
     router_prefix=SEARCH_PREFIX,
     add_viewer=False,
