@@ -17,7 +17,7 @@ from pystac_client.exceptions import APIError
 from catalog_portal.accounts.models import ApiToken
 from catalog_portal.accounts.tokens import api_token_user
 from catalog_portal.catalog.assets import asset_path
-from catalog_portal.tiles.lookups import lookups_clear
+from catalog_portal.tiles.catalog_cache import catalog_cache_clear as lookups_clear
 from tests.conftest import bearer
 
 OSTTIROL = "dop-kaernten-osttirol"  # restricted to the demo group

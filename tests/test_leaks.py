@@ -20,7 +20,7 @@ import requests
 
 from catalog_portal.catalog.assets import asset_path
 from catalog_portal.catalog.models import Collection, Item
-from catalog_portal.tiles.lookups import lookups_clear
+from catalog_portal.tiles.catalog_cache import catalog_cache_clear as lookups_clear
 from tests.conftest import bearer, session_cookie
 
 RESTRICTED = "dop-kaernten-osttirol"

@@ -20,7 +20,7 @@ from catalog_portal.catalog.sharing import (
     collection_share,
     collection_unshare,
 )
-from catalog_portal.tiles.lookups import lookups_clear
+from catalog_portal.tiles.catalog_cache import catalog_cache_clear as lookups_clear
 from tests.conftest import bearer, session_cookie
 
 OSTTIROL = "dop-kaernten-osttirol"

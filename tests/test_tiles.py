@@ -18,7 +18,7 @@ from rasterio.warp import reproject, transform
 
 from catalog_portal.catalog.assets import asset_path
 from catalog_portal.catalog.demo.loader import DEMO_USER
-from catalog_portal.tiles.lookups import lookups_clear
+from catalog_portal.tiles.catalog_cache import catalog_cache_clear as lookups_clear
 
 WEB_MERCATOR = morecantile.tms.get("WebMercatorQuad")
 ORTHO, OSTTIROL = "dop-kaernten-tamsweg", "dop-kaernten-osttirol"
@@ -586,3 +586,32 @@ def test_a_search_over_a_restricted_collection_exists_only_for_who_may_see_it(
 
 def test_an_unknown_search_is_404(tiles):
     assert requests.get(f"{tiles}/searches/0123456789abcdef/info").status_code == 404
+
+
+def test_a_mosaic_image_of_a_feature_is_clipped_to_it(tiles, demo):
+    """titiler.mosaic's feature image: the items' pixels inside the feature, none outside."""
+    ortho = next(c for c in demo if c.stac["id"] == ORTHO).items
+    west, south, east, north = ortho[0]["bbox"]
+    # The south-west half of the item's bbox, as a triangle.
+    triangle = [[west, south], [east, south], [west, north], [west, south]]
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [triangle]},
+    }
+    search_id = register(tiles, collections=[ORTHO]).json()["id"]
+    response = requests.post(f"{tiles}/searches/{search_id}/feature/200x200.png", json=feature)
+    assert response.status_code == 200
+    rgba = image_read(response.content)
+    assert rgba.shape == (4, 200, 200)
+    assert rgba[3][190, 10] > 0, "south-west corner: inside the triangle"
+    assert rgba[3][10, 190] == 0, "north-east corner: outside it"
+
+
+def test_a_mosaic_image_of_a_bbox_without_a_size_stays_within_the_limits(tiles, demo):
+    search_id = register(tiles, collections=[ORTHO]).json()["id"]
+    huge = requests.get(
+        f"{tiles}/searches/{search_id}/bbox/13,47,14,48.png", params={"max_size": 4096}
+    )
+    assert huge.status_code == 400
+    assert "max_size" in huge.text

@@ -14,8 +14,8 @@ import rio_tiler.io.stac
 from rasterio.transform import from_origin
 from rio_tiler.errors import InvalidAssetName
 
+from catalog_portal.tiles.catalog_items import CatalogItem
 from catalog_portal.tiles.errors import AssetNotServable
-from catalog_portal.tiles.lookups import CatalogItem
 from catalog_portal.tiles.reader import CatalogItemReader
 from catalog_portal.tiles.renders import assets_parse
 

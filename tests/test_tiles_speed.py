@@ -94,8 +94,8 @@ def test_cached_zoom_ranges_are_rio_tilers(demo, collection, tms_id):
     from rio_tiler.io import STACReader
 
     from catalog_portal.lib.asgi_django import Credentials
+    from catalog_portal.tiles.catalog_items import catalog_item_find
     from catalog_portal.tiles.grids import TILE_MATRIX_SETS
-    from catalog_portal.tiles.lookups import catalog_item_find
     from catalog_portal.tiles.reader import CatalogItemReader
 
     stac = next(c for c in demo if c.stac["id"] == collection).items[0]
@@ -134,7 +134,7 @@ def test_asset_coverage_is_rio_tilers_away_from_the_files_edges(demo_files, coll
 
 def test_an_items_assets_are_read_by_the_per_file_coverage_reader(demo):
     from catalog_portal.lib.asgi_django import Credentials
-    from catalog_portal.tiles.lookups import catalog_item_find
+    from catalog_portal.tiles.catalog_items import catalog_item_find
     from catalog_portal.tiles.reader import AssetReader, CatalogItemReader
 
     stac = next(c for c in demo if c.stac["id"] == "GFM").items[0]

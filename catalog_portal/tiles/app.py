@@ -2,7 +2,8 @@
 
 Built from titiler.core factories whose readers resolve catalogue items (``items.py``) and
 registered searches (``mosaics.py``) through the portal's search and access layers. Beside them:
-``session.py`` (who asks), ``lookups.py`` (cached catalogue lookups), ``reader.py`` (files below
+``session.py`` (who asks), ``catalog_items.py``/``search_items.py`` (what a request reads,
+``catalog_cache.py`` keeps it a few seconds), ``reader.py`` (files below
 DATA_ROOT only), ``renders.py`` (collection render defaults), ``caching.py`` (ETag, 304),
 ``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``errors.py`` (the status table),
 ``gdal.py`` (COG settings), ``images.py`` (encoding, PNG compression),

@@ -17,6 +17,7 @@ from rio_tiler.errors import (
     InvalidBufferSize,
     InvalidColorMapName,
     MissingAssets,
+    NoAssetFoundError,
     PointOutsideBounds,
 )
 from starlette.responses import JSONResponse, Response
@@ -70,6 +71,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     MorecantileError: 400,
     PointOutsideBounds: 404,
     EmptyMosaicError: 404,
+    NoAssetFoundError: 404,  # a mosaic tile or image where no item of its search lies
 }
 
 

@@ -15,9 +15,9 @@ from starlette.requests import Request
 from titiler.core.factory import MultiBaseTilerFactory
 
 from catalog_portal.tiles.caching import cache_check
+from catalog_portal.tiles.catalog_items import CatalogItem, catalog_item_find
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.images import image_render
-from catalog_portal.tiles.lookups import CatalogItem, catalog_item_find
 from catalog_portal.tiles.reader import CatalogItemReader
 from catalog_portal.tiles.renders import InfoAssetsParams, render_dependencies
 from catalog_portal.tiles.session import request_credentials
@@ -44,11 +44,7 @@ def item_tiler_make() -> MultiBaseTilerFactory:
     return MultiBaseTilerFactory(
         reader=CatalogItemReader,
         supported_tms=TILE_MATRIX_SETS,
-        path_dependency=catalog_item,
-        layer_dependency=renders.layer,
-        dataset_dependency=renders.dataset,
-        render_dependency=renders.rendering,
-        colormap_dependency=renders.colormap,
+        **renders.factory_options(),
         assets_dependency=InfoAssetsParams,
         get_renders=lambda reader: reader.input.renders,
         render_func=image_render,

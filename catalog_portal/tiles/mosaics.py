@@ -5,57 +5,64 @@ Routes (below /tiles):
   GET  /searches/{search_id}/info                           → the search and its links
   GET  /searches/{search_id}/{tms}/tilejson.json
   GET  /searches/{search_id}/tiles/{tms}/{z}/{x}/{y}[.{format}]
-  GET  /searches/{search_id}/bbox/{west},{south},{east},{north}/{width}x{height}.{format}
+  GET  /searches/{search_id}/bbox/{minx},{miny},{maxx},{maxy}[/{width}x{height}].{format}
+  POST /searches/{search_id}/feature[.{format}], /feature/{width}x{height}.{format}
 
-Each image asks the search layer for the items that touch it (newest first) and merges them
-with rio-tiler's ``mosaic_reader``: the newest item's pixels lie on top, unless
+titiler.mosaic's ``MosaicTilerFactory`` serves the images, over a rio-tiler mosaic backend
+whose assets are the search's items (titiler-pgstac's pattern, on the portal's search layer):
+each image asks the search layer for the items that touch it (newest first) and merges them
+with rio-tiler's ``mosaic_reader``; the newest item's pixels lie on top, unless
 ``pixel_selection`` asks for another of rio-tiler's methods (e.g. ``highest``: a flood's
 maximum extent from all its observations).
 """
 
+# No `from __future__ import annotations`: FastAPI must see the routes' dependencies.
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
+import attr
 import morecantile
+from attrs import define
 from fastapi import APIRouter, Body, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
+from rasterio.crs import CRS
+from rasterio.warp import transform_bounds
 from rio_tiler.constants import WGS84_CRS
 from rio_tiler.models import ImageData
-from rio_tiler.mosaic import mosaic_reader
+from rio_tiler.mosaic.backend import BaseBackend
 from rio_tiler.mosaic.methods import PixelSelectionMethod
 from rio_tiler.mosaic.methods.base import MosaicMethodBase
+from rio_tiler.mosaic.methods.defaults import FirstMethod
+from rio_tiler.types import BBox
 from starlette.requests import Request
-from starlette.responses import Response
-from titiler.core.dependencies import TileParams
-from titiler.core.errors import TileNotFoundError
 from titiler.core.models.mapbox import TileJSON
 from titiler.core.resources.enums import ImageType
-from titiler.core.utils import render_image
+from titiler.mosaic.factory import MosaicTilerFactory
 
 from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.tiles.caching import cache_check
+from catalog_portal.tiles.catalog_items import CatalogItem
 from catalog_portal.tiles.coverage import FirstUntilCovered, footprint_coverage
-from catalog_portal.tiles.grids import TILE_MATRIX_SETS as tile_matrix_sets
-from catalog_portal.tiles.limits import MAX_STACKED_PIXELS
-from catalog_portal.tiles.lookups import (
-    CatalogItem,
+from catalog_portal.tiles.grids import TILE_MATRIX_SETS
+from catalog_portal.tiles.images import image_render
+from catalog_portal.tiles.limits import MAX_SIDE, MAX_STACKED_PIXELS, TILE_SIDE
+from catalog_portal.tiles.reader import CatalogItemReader
+from catalog_portal.tiles.renders import render_dependencies
+from catalog_portal.tiles.search_items import (
     SearchContext,
     search_context_find,
     search_items_find,
     search_register_as,
 )
-from catalog_portal.tiles.reader import CatalogItemReader
-from catalog_portal.tiles.renders import render_dependencies
 from catalog_portal.tiles.session import request_credentials
 
 # Items are read newest first, this many at a time, and reading stops once the tile is full:
 # a larger batch would read older items that end up hidden.
 MOSAIC_THREADS = 2
-TMS_IDS = Literal[tuple(tile_matrix_sets.list())]  # type: ignore[valid-type]
-PIXEL_SELECTIONS = Literal[tuple(method.name for method in PixelSelectionMethod)]  # type: ignore[valid-type]
-WEB_MERCATOR_CRS = tile_matrix_sets.get("WebMercatorQuad").rasterio_crs
-PIXEL_HELP = "How overlapping items combine: first (newest on top), highest, lowest, mean, …"
-STACKING = {method.name for method in PixelSelectionMethod if hasattr(method.value(), "stack")}
+SEARCH_PREFIX = "/searches/{search_id}"
+WEB_MERCATOR_CRS = TILE_MATRIX_SETS.get("WebMercatorQuad").rasterio_crs
+MAX_MERCATOR_LATITUDE = 85.06
 # Query parameters of a tilejson request that its tile URLs do not carry.
 TILEJSON_ONLY = {"tilematrixsetid", "tile_format", "minzoom", "maxzoom"}
 
@@ -72,6 +79,20 @@ class SearchBody(BaseModel):
     filter_lang: str | None = Field(default=None, alias="filter-lang")
 
 
+@dataclass(frozen=True)
+class SearchMosaic:
+    """A registered search as one request's caller sees it, with that request: the backend
+    notes the answer's ETag on it once it knows the items (a 304 before anything is read)."""
+
+    context: SearchContext
+    request: Request
+
+    @property
+    def renders(self) -> dict[str, Any]:
+        """The renders of the search's (first) collection: the render defaults' source."""
+        return self.context.renders
+
+
 def search_context(
     request: Request,
     search_id: Annotated[str, Path(description="Id of a registered search")],
@@ -82,15 +103,197 @@ def search_context(
     )
 
 
-renders = render_dependencies(source=search_context)
-router = APIRouter(prefix="/searches", tags=["searches"])
+def search_mosaic(
+    request: Request, context: Annotated[SearchContext, Depends(search_context)]
+) -> SearchMosaic:
+    """The mosaic a request addresses (the factory's path dependency)."""
+    return SearchMosaic(context=context, request=request)
+
+
+@attr.s
+class SearchBackend(BaseBackend):
+    """rio-tiler's mosaic backend whose assets are the items of a registered search."""
+
+    input: SearchMosaic  # its items are read with the factory's CatalogItemReader
+    # Per bbox: the tile's and the image's items are looked up once, then checked and read.
+    found: dict[BBox, tuple[CatalogItem, ...]] = attr.ib(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self.bounds = self.input.context.bounds
+        self.crs = WGS84_CRS
+        self.minzoom, self.maxzoom = self.tms.minzoom, self.tms.maxzoom
+
+    def assets_for_tile(self, x: int, y: int, z: int, **kwargs: Any) -> list[CatalogItem]:
+        """The search's items that touch tile x/y/z, newest first."""
+        west, south, east, north = self.tms.bounds(x, y, z)
+        return self.items_within(
+            bbox=(max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0))
+        )
+
+    def assets_for_point(
+        self, lng: float, lat: float, coord_crs: CRS | None = None, **kwargs: Any
+    ) -> list[CatalogItem]:
+        """The search's items at a point, newest first."""
+        return self.assets_for_bbox(lng, lat, lng, lat, coord_crs=coord_crs)
+
+    def assets_for_bbox(
+        self,
+        xmin: float,
+        ymin: float,
+        xmax: float,
+        ymax: float,
+        coord_crs: CRS | None = None,
+        **kwargs: Any,
+    ) -> list[CatalogItem]:
+        """The search's items within a bbox (in ``coord_crs``, WGS84 by default)."""
+        bbox = (xmin, ymin, xmax, ymax)
+        if coord_crs is not None and coord_crs != WGS84_CRS:
+            bbox = transform_bounds(coord_crs, WGS84_CRS, *bbox, densify_pts=21)
+        return self.items_within(bbox=tuple(bbox))
+
+    def items_within(self, *, bbox: BBox) -> list[CatalogItem]:
+        """The items within ``bbox`` (WGS84); notes the answer's cache headers, raising
+        NotModified when the client's copy is current."""
+        if bbox not in self.found:
+            found = search_items_find(context=self.input.context, bbox=bbox)
+            cache_check(
+                request=self.input.request,
+                version=found.version,
+                private=found.restricted,
+                per_user=True,
+            )
+            self.found[bbox] = found.items
+        return list(self.found[bbox])
+
+    def tile(self, x: int, y: int, z: int, **kwargs: Any) -> tuple[ImageData, list[str]]:
+        """rio-tiler's mosaic tile; "first" stops once the items' footprints are covered."""
+        items = self.assets_for_tile(x, y, z)
+        size = kwargs.get("tilesize") or TILE_SIDE
+        covered = None
+        # A buffer or padding reads another grid than the tile's: no coverage shortcut then.
+        if items and not {"buffer", "padding"} & set(kwargs):
+            covered = footprint_coverage(
+                footprints=[item.stac.geometry for item in items],
+                tms=self.tms,
+                tile=morecantile.Tile(x, y, z),
+                size=size,
+            )
+        kwargs["pixel_selection"] = pixel_method(
+            method=kwargs.get("pixel_selection"),
+            pixels=size * size,
+            items=len(items),
+            covered=covered,
+        )
+        kwargs.update(threads=MOSAIC_THREADS, chunk_size=MOSAIC_THREADS)
+        return super().tile(x, y, z, **kwargs)
+
+    def part(
+        self, bbox: BBox, bounds_crs: CRS = WGS84_CRS, **kwargs: Any
+    ) -> tuple[ImageData, list[str]]:
+        """rio-tiler's mosaic of a bbox, drawn in Web Mercator unless ``dst_crs`` says."""
+        if kwargs.get("dst_crs") is None:
+            kwargs["dst_crs"] = WEB_MERCATOR_CRS
+            if bounds_crs == WGS84_CRS and max(abs(bbox[1]), abs(bbox[3])) > MAX_MERCATOR_LATITUDE:
+                raise InvalidParameter(
+                    "bbox", f"Web Mercator reaches {MAX_MERCATOR_LATITUDE}° of latitude"
+                )
+        items = self.assets_for_bbox(*bbox, coord_crs=bounds_crs)
+        side = kwargs.get("max_size") or MAX_SIDE
+        pixels = (kwargs.get("width") or side) * (kwargs.get("height") or side)
+        kwargs["pixel_selection"] = pixel_method(
+            method=kwargs.get("pixel_selection"), pixels=pixels, items=len(items)
+        )
+        kwargs.update(threads=MOSAIC_THREADS, chunk_size=MOSAIC_THREADS)
+        return super().part(bbox, bounds_crs=bounds_crs, **kwargs)
+
+
+def pixel_method(
+    *, method: type[MosaicMethodBase] | None, pixels: int, items: int, covered: Any = None
+) -> MosaicMethodBase:
+    """rio-tiler's pixel selection ``method`` (the factory's choice; "first" stops once the
+    footprints are covered); refused (400) when it keeps every item's image (mean, median,
+    stdev, count) and those images together exceed MAX_STACKED_PIXELS."""
+    method = method or FirstMethod
+    chosen = method()
+    if hasattr(chosen, "stack") and pixels * items > MAX_STACKED_PIXELS:
+        name = PixelSelectionMethod(method).name
+        raise InvalidParameter(
+            "pixel_selection",
+            f"{name} keeps the image of each of the {items} items: at most "
+            f"{MAX_STACKED_PIXELS:,} pixels in all; ask for a smaller tilesize or image",
+        )
+    if method is FirstMethod:
+        return FirstUntilCovered(covered=covered)
+    return chosen
+
+
+@define(kw_only=True)
+class SearchTilerFactory(MosaicTilerFactory):
+    """titiler.mosaic's factory with the portal's routes: tiles, tilejson and images."""
+
+    def register_routes(self) -> None:
+        """Tiles, tilejson, bbox and feature images (info and registering: ``router``)."""
+        self.tile()
+        self.tilejson()
+        self.part()
+
+    def tilejson(self) -> None:
+        """The tilejson route, whose tile URLs carry the request's parameters only: titiler's
+        adds ``tilesize=512``, and the portal's maps draw 256-pixel tiles."""
+        tms_ids = Literal[tuple(self.supported_tms.list())]  # type: ignore[valid-type]
+
+        @self.router.get("/{tileMatrixSetId}/tilejson.json", response_model_exclude_none=True)
+        def tilejson(
+            request: Request,
+            tileMatrixSetId: Annotated[tms_ids, Path(description="TileMatrixSet id")],
+            mosaic: Annotated[SearchMosaic, Depends(self.path_dependency)],
+            tile_format: Annotated[ImageType | None, Query(description="Tile format")] = None,
+            tilesize: Annotated[int | None, Query(gt=0, description="Tile size in pixels")] = None,
+            minzoom: Annotated[int | None, Query(description="Overwrite default minzoom")] = None,
+            maxzoom: Annotated[int | None, Query(description="Overwrite default maxzoom")] = None,
+        ) -> TileJSON:
+            """TileJSON of a search's mosaic (GET /tiles/searches/{id}/{tms}/tilejson.json)."""
+            tms = self.supported_tms.get(tileMatrixSetId)
+            route: dict[str, Any] = {"tileMatrixSetId": tileMatrixSetId, "z": "{z}", "x": "{x}"}
+            route["y"] = "{y}"
+            if tile_format:
+                route["format"] = tile_format.value
+            url = self.url_for(request, "tile", **route)
+            query = [
+                (k, v)
+                for k, v in request.query_params.multi_items()
+                if k.lower() not in TILEJSON_ONLY
+            ]
+            if query:
+                url += "?" + urlencode(query)
+            return TileJSON(
+                tiles=[url],
+                bounds=list(mosaic.context.bounds),
+                minzoom=minzoom if minzoom is not None else tms.minzoom,
+                maxzoom=maxzoom if maxzoom is not None else tms.maxzoom,
+                name=f"search {mosaic.context.search_id}",
+            )
+
+
+renders = render_dependencies(source=search_mosaic)
+mosaic_tiler = SearchTilerFactory(
+    backend=SearchBackend,
+    dataset_reader=CatalogItemReader,
+    **renders.factory_options(),
+    supported_tms=TILE_MATRIX_SETS,
+    # PNG at TILES_PNG_ZLEVEL, as item tiles (tiles/images.py).
+    render_func=image_render,
+    router_prefix=SEARCH_PREFIX,
+    add_viewer=False,
+)
+router = APIRouter(tags=["searches"])
 
 
 def search_links(request: Request, search_id: str) -> list[dict[str, str]]:
     """Links of a registered search: its info and its WebMercatorQuad tilejson."""
-    tilejson = request.url_for(
-        "search_tilejson", search_id=search_id, tileMatrixSetId="WebMercatorQuad"
-    )
+    # The mosaic factory's routes are named as titiler names them ("tilejson", like the item
+    # factory's); the path parameters tell the two apart.
+    tilejson = request.url_for("tilejson", search_id=search_id, tileMatrixSetId="WebMercatorQuad")
     info = request.url_for("search_info", search_id=search_id)
     return [
         {"rel": "self", "href": str(info), "type": "application/json"},
@@ -98,7 +301,7 @@ def search_links(request: Request, search_id: str) -> list[dict[str, str]]:
     ]
 
 
-@router.post("/register", name="search_register")
+@router.post("/searches/register", name="search_register")
 def search_register_route(request: Request, body: Annotated[SearchBody, Body()]) -> dict[str, Any]:
     """Register a search for mosaic tiles (POST /tiles/searches/register)."""
     registered = search_register_as(
@@ -108,7 +311,7 @@ def search_register_route(request: Request, body: Annotated[SearchBody, Body()])
     return {"id": registered, "links": search_links(request, registered)}
 
 
-@router.get("/{search_id}/info", name="search_info")
+@router.get(f"{SEARCH_PREFIX}/info", name="search_info")
 def search_info(context: Annotated[SearchContext, Depends(search_context)], request: Request):
     """The registered search and its links (GET /tiles/searches/{search_id}/info)."""
     return {
@@ -119,172 +322,4 @@ def search_info(context: Annotated[SearchContext, Depends(search_context)], requ
     }
 
 
-@router.get("/{search_id}/{tileMatrixSetId}/tilejson.json", name="search_tilejson")
-def search_tilejson(
-    request: Request,
-    tileMatrixSetId: Annotated[TMS_IDS, Path(description="TileMatrixSet id")],
-    context: Annotated[SearchContext, Depends(search_context)],
-    tile_format: Annotated[ImageType | None, Query(description="Tile format")] = None,
-    tilesize: Annotated[int | None, Query(gt=0, description="Tile size in pixels")] = None,
-    minzoom: Annotated[int | None, Query(description="Overwrite default minzoom")] = None,
-    maxzoom: Annotated[int | None, Query(description="Overwrite default maxzoom")] = None,
-) -> TileJSON:
-    """TileJSON of a search's mosaic (GET /tiles/searches/{search_id}/{tms}/tilejson.json)."""
-    tms = tile_matrix_sets.get(tileMatrixSetId)
-    params: dict[str, Any] = {"search_id": context.search_id, "tileMatrixSetId": tileMatrixSetId}
-    params.update(z="{z}", x="{x}", y="{y}")
-    if tile_format:
-        params["format"] = tile_format.value
-        name = "search_tile_format"
-    else:
-        name = "search_tile"
-    url = str(request.url_for(name, **params)).replace("%7B", "{").replace("%7D", "}")
-    query = [
-        (k, v) for k, v in request.query_params.multi_items() if k.lower() not in TILEJSON_ONLY
-    ]
-    if query:
-        url += "?" + urlencode(query)
-    return TileJSON(
-        tiles=[url],
-        bounds=list(context.bounds),
-        minzoom=minzoom if minzoom is not None else tms.minzoom,
-        maxzoom=maxzoom if maxzoom is not None else tms.maxzoom,
-        name=f"search {context.search_id}",
-    )
-
-
-@router.get("/{search_id}/tiles/{tileMatrixSetId}/{z}/{x}/{y}", name="search_tile")
-@router.get("/{search_id}/tiles/{tileMatrixSetId}/{z}/{x}/{y}.{format}", name="search_tile_format")
-def search_tile(
-    request: Request,
-    tileMatrixSetId: Annotated[TMS_IDS, Path(description="TileMatrixSet id")],
-    z: Annotated[int, Path(description="Zoom level")],
-    x: Annotated[int, Path(description="Column")],
-    y: Annotated[int, Path(description="Row")],
-    context: Annotated[SearchContext, Depends(search_context)],
-    layer: Annotated[Any, Depends(renders.layer)],
-    dataset: Annotated[Any, Depends(renders.dataset)],
-    rendering: Annotated[Any, Depends(renders.rendering)],
-    colormap: Annotated[Any, Depends(renders.colormap)],
-    tile_params: Annotated[TileParams, Depends()],
-    format: ImageType | None = None,
-    tilesize: Annotated[int | None, Query(gt=0, description="Tile size in pixels")] = None,
-    pixel_selection: Annotated[PIXEL_SELECTIONS, Query(description=PIXEL_HELP)] = "first",
-) -> Response:
-    """A mosaic tile of a search, newest item on top (GET /tiles/searches/{id}/tiles/...)."""
-    tms = tile_matrix_sets.get(tileMatrixSetId)
-    west, south, east, north = tms.bounds(x, y, z)
-    found = search_items_find(
-        context=context,
-        bbox=(max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0)),
-    )
-    cache_check(request=request, version=found.version, private=found.restricted, per_user=True)
-    if not found.items:
-        raise TileNotFoundError(f"no item of search {context.search_id} in tile {z}/{x}/{y}")
-
-    def item_tile(item: CatalogItem, *args: Any, **kwargs: Any) -> ImageData:
-        with CatalogItemReader(item, tms=tms) as reader:
-            return reader.tile(*args, **kwargs)
-
-    size = tilesize or 256
-    stack_size_check(pixel_selection=pixel_selection, pixels=size * size, items=len(found.items))
-    covered = None
-    if pixel_selection == "first" and not tile_params.as_dict():  # buffer, padding: other grid
-        covered = footprint_coverage(
-            footprints=[item.stac.geometry for item in found.items],
-            tms=tms,
-            tile=morecantile.Tile(x, y, z),
-            size=size,
-        )
-    image, _ = mosaic_reader(
-        list(found.items),
-        item_tile,
-        x,
-        y,
-        z,
-        pixel_selection=pixel_method(pixel_selection, covered=covered),
-        threads=MOSAIC_THREADS,
-        chunk_size=MOSAIC_THREADS,
-        tilesize=tilesize,
-        **tile_params.as_dict(),
-        **layer.as_dict(),
-        **dataset.as_dict(),
-    )
-    content, media_type = render_image(
-        image, output_format=format, colormap=colormap, **rendering.as_dict()
-    )
-    return Response(content, media_type=media_type)
-
-
-@router.get(
-    "/{search_id}/bbox/{west},{south},{east},{north}/{width}x{height}.{format}",
-    name="search_bbox",
-)
-def search_bbox(
-    request: Request,
-    west: Annotated[float, Path(description="West bound (degrees)")],
-    south: Annotated[float, Path(description="South bound (degrees)")],
-    east: Annotated[float, Path(description="East bound (degrees)")],
-    north: Annotated[float, Path(description="North bound (degrees)")],
-    width: Annotated[int, Path(gt=0, description="Image width in pixels")],
-    height: Annotated[int, Path(gt=0, description="Image height in pixels")],
-    format: ImageType,
-    context: Annotated[SearchContext, Depends(search_context)],
-    layer: Annotated[Any, Depends(renders.layer)],
-    dataset: Annotated[Any, Depends(renders.dataset)],
-    rendering: Annotated[Any, Depends(renders.rendering)],
-    colormap: Annotated[Any, Depends(renders.colormap)],
-    pixel_selection: Annotated[PIXEL_SELECTIONS, Query(description=PIXEL_HELP)] = "first",
-) -> Response:
-    """An image of a search's mosaic over a bbox in degrees, drawn in Web Mercator
-    (GET /tiles/searches/{id}/bbox/{west},{south},{east},{north}/{width}x{height}.{format})."""
-    bbox = (west, south, east, north)
-    if not (-180 <= west < east <= 180 and -85.06 <= south < north <= 85.06):
-        raise InvalidParameter("bbox", "must be west < east and south < north, in degrees")
-    found = search_items_find(context=context, bbox=bbox)
-    cache_check(request=request, version=found.version, private=found.restricted, per_user=True)
-    if not found.items:
-        raise TileNotFoundError(f"no item of search {context.search_id} in {bbox}")
-
-    stack_size_check(pixel_selection=pixel_selection, pixels=width * height, items=len(found.items))
-
-    def item_part(item: CatalogItem, *args: Any, **kwargs: Any) -> ImageData:
-        with CatalogItemReader(item) as reader:
-            return reader.part(*args, **kwargs)
-
-    image, _ = mosaic_reader(
-        list(found.items),
-        item_part,
-        bbox,
-        dst_crs=WEB_MERCATOR_CRS,
-        bounds_crs=WGS84_CRS,
-        width=width,
-        height=height,
-        pixel_selection=pixel_method(pixel_selection),
-        threads=MOSAIC_THREADS,
-        chunk_size=MOSAIC_THREADS,
-        **layer.as_dict(),
-        **dataset.as_dict(),
-    )
-    content, media_type = render_image(
-        image, output_format=format, colormap=colormap, **rendering.as_dict()
-    )
-    return Response(content, media_type=media_type)
-
-
-def stack_size_check(*, pixel_selection: str, pixels: int, items: int) -> None:
-    """Refuse (400) a mosaic whose pixel selection keeps every item's image (mean, median,
-    stdev, count) when those images together exceed MAX_STACKED_PIXELS."""
-    if pixel_selection in STACKING and pixels * items > MAX_STACKED_PIXELS:
-        raise InvalidParameter(
-            "pixel_selection",
-            f"{pixel_selection} keeps the image of each of the {items} items: at most "
-            f"{MAX_STACKED_PIXELS:,} pixels in all; ask for a smaller tilesize or image",
-        )
-
-
-def pixel_method(name: str, *, covered: Any = None) -> MosaicMethodBase:
-    """rio-tiler's pixel selection ``name``; "first" stops once the footprints are covered."""
-    if name == "first":
-        return FirstUntilCovered(covered=covered)
-    return PixelSelectionMethod[name].value()
+router.include_router(mosaic_tiler.router, prefix=SEARCH_PREFIX)

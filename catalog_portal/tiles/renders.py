@@ -119,6 +119,17 @@ class RenderDependencies:
     dataset: Callable[..., DatasetParams]
     rendering: Callable[..., ImageRenderingParams]
     colormap: Callable[..., ColorMapType | None]
+    source: Callable[..., Any]
+
+    def factory_options(self) -> dict[str, Callable[..., Any]]:
+        """The options of a titiler factory that read ``source`` and fill in its renders."""
+        return {
+            "path_dependency": self.source,
+            "layer_dependency": self.layer,
+            "dataset_dependency": self.dataset,
+            "render_dependency": self.rendering,
+            "colormap_dependency": self.colormap,
+        }
 
 
 def render_dependencies(*, source: Callable[..., Any]) -> RenderDependencies:
@@ -180,4 +191,6 @@ def render_dependencies(*, source: Callable[..., Any]) -> RenderDependencies:
             return given
         return render_colormap(render)
 
-    return RenderDependencies(layer=layer, dataset=dataset, rendering=rendering, colormap=colormap)
+    return RenderDependencies(
+        layer=layer, dataset=dataset, rendering=rendering, colormap=colormap, source=source
+    )

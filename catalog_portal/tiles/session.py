@@ -4,18 +4,24 @@ The tile app is not Django, so it reads the session cookie and the ``Authorizati
 itself; ``accounts/authentication.request_user`` resolves them as it does for Django's pages,
 and ``catalog/access.viewer_read`` reads what that user may see. Both run for every request,
 never cached, so a revoked token, a logout or an expired share counts at once; what is cached
-(``lookups.py``) is keyed by the set of collections the caller may see (``Viewer.scope``),
-which callers with the same access share.
+(``catalog_cache.py``) is keyed by the set of collections the caller may see
+(``Viewer.scope``), which callers with the same access share.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import connection
 from starlette.requests import Request
 
 from catalog_portal.accounts.authentication import Credentials, request_user
 from catalog_portal.catalog.access import Viewer, viewer_read
 
-__all__ = ["Viewer", "request_credentials", "viewer_resolve"]
+__all__ = ["Viewer", "connection_release", "request_credentials", "viewer_lookup", "viewer_resolve"]
+
+T = TypeVar("T")
 
 
 def request_credentials(*, request: Request) -> Credentials:
@@ -24,8 +30,25 @@ def request_credentials(*, request: Request) -> Credentials:
 
 
 def viewer_resolve(*, credentials: Credentials) -> Viewer:
-    """The user behind ``credentials`` and what they may see (sync: 1-3 small queries).
+    """The user behind ``credentials`` and the collections they may see (sync: one query for
+    the collections, plus the session's or token's own).
 
     Raises InvalidToken for a token that names nobody.
     """
     return viewer_read(user=request_user(credentials=credentials))
+
+
+def connection_release() -> None:
+    """Give the thread's database connection back; nobody else will outside a request."""
+    # In a test's own transaction (same thread as the test) closing would lose its data.
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def viewer_lookup(credentials: Credentials, lookup: Callable[[Viewer], T]) -> T:
+    """``lookup`` for the caller with ``credentials`` (resolved now, never cached); the
+    thread's database connection is given back afterwards."""
+    try:
+        return lookup(viewer_resolve(credentials=credentials))
+    finally:
+        connection_release()

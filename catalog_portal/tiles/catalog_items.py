@@ -1,0 +1,64 @@
+"""The catalogued items a tile request reads: what the readers need of each, as its caller
+may see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pystac
+
+from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.selectors import visible_item
+from catalog_portal.lib.asgi_django import Credentials
+from catalog_portal.tiles.catalog_cache import catalog_cached
+from catalog_portal.tiles.errors import ItemNotFound
+from catalog_portal.tiles.session import Viewer, viewer_lookup
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """What the readers need of one visible item: its STAC, its collection's renders."""
+
+    collection_id: str
+    item_id: str
+    stac: pystac.Item = field(compare=False)
+    renders: dict[str, Any] = field(compare=False)
+    restricted: bool
+    # Changes whenever the item or its collection does: part of every ETag.
+    version: str
+
+
+def renders_of(collection: Collection) -> dict[str, Any]:
+    """The collection's render configurations (STAC ``renders`` extension)."""
+    return dict(collection.stac.get("renders") or {})
+
+
+def catalog_item_make(*, item: Item, collection: Collection) -> CatalogItem:
+    """The CatalogItem of ``item`` of ``collection`` (both read already)."""
+    return CatalogItem(
+        collection_id=collection.stac_id,
+        item_id=item.stac_id,
+        stac=pystac.Item.from_dict(item.stac, preserve_dict=False),
+        renders=renders_of(collection),
+        restricted=collection.is_restricted,
+        version=f"{item.updated.isoformat()}/{collection.updated.isoformat()}",
+    )
+
+
+def catalog_item_find(*, credentials: Credentials, collection_id: str, item_id: str) -> CatalogItem:
+    """The item ``item_id`` of ``collection_id`` if the caller may see it."""
+
+    def lookup(viewer: Viewer) -> CatalogItem | None:
+        item = visible_item(user=viewer.user, collection_id=collection_id, item_id=item_id)
+        return catalog_item_make(item=item, collection=item.collection) if item else None
+
+    found = viewer_lookup(
+        credentials,
+        lambda viewer: catalog_cached(
+            ("item", viewer.scope, collection_id, item_id), lambda: lookup(viewer)
+        ),
+    )
+    if found is None:
+        raise ItemNotFound(f"no item {item_id!r} in collection {collection_id!r}")
+    return found

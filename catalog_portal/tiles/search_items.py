@@ -1,0 +1,119 @@
+"""Registered searches as their caller sees them, and their items within an area.
+
+Three queries for a mosaic tile when nothing is cached: the caller's visible collections
+(``session.viewer_resolve``, every request), the registered search and the page of items.
+Renders, extents and item versions come from the collections already read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from catalog_portal.catalog.search import ItemSearch, item_search
+from catalog_portal.lib.asgi_django import Credentials
+from catalog_portal.tiles.bounds import BBox, bbox_intersection, collections_extent
+from catalog_portal.tiles.catalog_cache import catalog_cached
+from catalog_portal.tiles.catalog_items import CatalogItem, catalog_item_make, renders_of
+from catalog_portal.tiles.errors import SearchNotFound
+from catalog_portal.tiles.registry import registered_search_get, search_parse, search_register
+from catalog_portal.tiles.session import Viewer, connection_release, viewer_lookup
+
+MOSAIC_MAX_ITEMS = 50  # items per mosaic tile; a tile showing more is unreadable anyway
+
+
+@dataclass(frozen=True)
+class CatalogItems:
+    """The visible items of a search that touch one area, newest first."""
+
+    items: tuple[CatalogItem, ...]
+    restricted: bool
+    version: str
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    """A registered search as its user sees it: where it is and how to draw it."""
+
+    search_id: str
+    search: ItemSearch = field(compare=False)
+    renders: dict[str, Any] = field(compare=False)
+    bounds: BBox
+    # Who found it (set per request, never cached): their items are the mosaic's.
+    viewer: Viewer | None = field(default=None, compare=False)
+
+
+def search_context_find(*, credentials: Credentials, search_id: str) -> SearchContext:
+    """The registered search ``search_id`` with the renders and extent its caller sees."""
+
+    def lookup(viewer: Viewer) -> SearchContext | None:
+        found = catalog_cached(
+            ("search-context", viewer.scope, search_id), lambda: _search_context(viewer, search_id)
+        )
+        return replace(found, viewer=viewer) if found is not None else None
+
+    found = viewer_lookup(credentials, lookup)
+    if found is None:
+        raise SearchNotFound(f"no registered search {search_id!r}")
+    return found
+
+
+def _search_context(viewer: Viewer, search_id: str) -> SearchContext | None:
+    registered = registered_search_get(search_id=search_id)
+    if registered is None:
+        return None
+    search = search_parse(query=registered.query)
+    by_id = {c.stac_id: c for c in viewer.collections}
+    if set(search.collections) - set(by_id):
+        # A search over a collection its caller may not see does not exist for them.
+        return None
+    searched = [by_id[c] for c in search.collections] if search.collections else by_id.values()
+    return SearchContext(
+        search_id=search_id,
+        search=search,
+        renders=renders_of(by_id[search.collections[0]]) if search.collections else {},
+        bounds=tuple(float(v) for v in search.bbox)
+        if search.bbox
+        else collections_extent(searched),
+    )
+
+
+def search_items_find(*, context: SearchContext, bbox: BBox) -> CatalogItems:
+    """The items of a registered search within ``bbox`` (WGS84) that the caller who found
+    ``context`` may see, newest first."""
+    viewer = context.viewer
+    try:
+        return catalog_cached(
+            ("search", viewer.scope, context.search_id, bbox),
+            lambda: _search_items(viewer, context.search, bbox),
+        )
+    finally:
+        connection_release()
+
+
+def _search_items(viewer: Viewer, search: ItemSearch, bbox: BBox) -> CatalogItems:
+    within = bbox_intersection(search.bbox, bbox)
+    found = []
+    if within is not None:
+        narrowed = replace(search, bbox=within, limit=MOSAIC_MAX_ITEMS)
+        found = item_search(viewer=viewer, search=narrowed).items
+    # An item of a collection shared after the caller's collections were read waits for the
+    # next request (its collection's renders and version are not known here).
+    by_pk = {c.pk: c for c in viewer.collections}
+    items = tuple(
+        catalog_item_make(item=item, collection=by_pk[item.collection_id])
+        for item in found
+        if item.collection_id in by_pk
+    )
+    digest = hashlib.sha1(
+        "|".join(f"{i.collection_id}/{i.item_id}@{i.version}" for i in items).encode()
+    ).hexdigest()
+    return CatalogItems(items=items, restricted=any(i.restricted for i in items), version=digest)
+
+
+def search_register_as(*, credentials: Credentials, query: dict[str, Any]) -> str:
+    """Register ``query`` as the caller would run it; returns the search id."""
+    return viewer_lookup(
+        credentials, lambda viewer: search_register(user=viewer.user, query=query).id
+    )
