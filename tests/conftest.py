@@ -312,8 +312,8 @@ def portal_url(django_db_setup) -> Iterator[str]:
 @pytest.fixture
 def portal_server(transactional_db, portal_url) -> str:
     """The shared server, for a test that writes what the server must see (users, sessions,
-    tokens, shares, collections): its writes are committed (``transactional_db``) and the
-    database is brought back to the demo afterwards."""
+    tokens, shares, collections): its writes are committed (``transactional_db``) and flushed
+    after it; `catalogue_of_the_test` stores the demo again for the next test that asks."""
     return portal_url
 
 
