@@ -170,7 +170,18 @@ def make_item(db) -> Callable[..., Item]:
     return make
 
 
-# --- the demo catalogue: real COGs, generated once per test run ---------------------------
+# --- the demo catalogue: real COGs, generated and stored once per test session -------------
+#
+# The demo is generated once and stored, committed, in the test database right after it is
+# created, with DATA_ROOT pointing at its files for the whole session. A test that asks for
+# ``demo`` reads it at no cost; a test that does not sees the database as before the demo
+# existed: `catalogue_of_the_test` removes the demo inside the test's transaction, which is
+# rolled back after it. pytest-django runs those tests first, then the transactional ones,
+# whose flush at the end empties every table: before each of those, the demo is stored again
+# (committed) if the test asks for it, or removed if it does not.
+
+# Whether the demo is committed in the test database now (see `catalogue_of_the_test`).
+DEMO_COMMITTED = {"now": False}
 
 
 @pytest.fixture(scope="session")
@@ -182,16 +193,85 @@ def demo_files(tmp_path_factory):
     return data_root, demo_catalog_generate(data_root=data_root, progress=lambda _: None)
 
 
-@pytest.fixture
-def demo(db, demo_files, settings):
-    """The demo catalogue in the test database, its files at DATA_ROOT; returns what was
-    generated (collections with their items)."""
+def demo_database_store(*, generated: list) -> None:
     from catalog_portal.catalog.demo.loader import demo_catalog_store
 
-    data_root, generated = demo_files
-    settings.DATA_ROOT = data_root
     demo_catalog_store(collections=copy.deepcopy(generated))
-    return generated
+
+
+def demo_database_remove() -> None:
+    """Remove what storing the demo made: its collections (items and files cascade), the demo
+    user and the demo group."""
+    from catalog_portal.catalog.demo.loader import DEMO_GROUP, DEMO_USER
+
+    Collection.objects.all().delete()
+    User.objects.filter(username=DEMO_USER).delete()
+    Group.objects.filter(name=DEMO_GROUP).delete()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, demo_files) -> Iterator[None]:
+    """pytest-django's test database, then the demo stored in it once, committed, so that
+    the shared server and every test see it; DATA_ROOT is the demo's files all along."""
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    data_root, generated = demo_files
+    data_root_setting = override_settings(DATA_ROOT=data_root)
+    data_root_setting.enable()
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            # The shared server writes (sessions, registered searches) while a test holds a
+            # read transaction open; with SQLite's default journal that reader blocks the
+            # writer until the test ends. Write-ahead logging lets both go on.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")
+        demo_database_store(generated=generated)
+    DEMO_COMMITTED["now"] = True
+    yield
+    data_root_setting.disable()
+
+
+def database_use(request) -> str | None:
+    """How a test uses the database: "transactional", "rolled back" or None."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
+        return "transactional"
+    if "db" in names or marker:
+        return "rolled back"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def catalogue_of_the_test(request, django_db_blocker) -> Iterator[None]:
+    """The demo for tests that ask for it, else no catalogue, as each test had before the
+    demo was stored once per session."""
+    use = database_use(request)
+    if use is None:
+        yield
+        return
+    # Asked for here, the test's database fixture is surely set up before what follows: a
+    # rolled-back test's changes below are inside its transaction; a transactional test's
+    # are committed.
+    request.getfixturevalue("transactional_db" if use == "transactional" else "db")
+    wanted = "demo" in request.fixturenames
+    if wanted and not DEMO_COMMITTED["now"]:
+        demo_database_store(generated=request.getfixturevalue("demo_files")[1])
+    elif not wanted and DEMO_COMMITTED["now"]:
+        demo_database_remove()
+    if use == "transactional":
+        DEMO_COMMITTED["now"] = wanted
+    yield
+    if use == "transactional":  # pytest-django flushes every table after the test
+        DEMO_COMMITTED["now"] = False
+
+
+@pytest.fixture
+def demo(db, demo_files):
+    """The demo catalogue in the test database, its files at DATA_ROOT; returns what was
+    generated (collections with their items)."""
+    return demo_files[1]
 
 
 # --- real servers ---------------------------------------------------------------------------
@@ -203,13 +283,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def portal_server(transactional_db) -> Iterator[str]:
-    """The portal's ASGI app under a real uvicorn server in a thread; yields its base URL.
-
-    Uses ``transactional_db`` so that what a test writes is committed and visible to the
-    server's own database connections.
-    """
+@pytest.fixture(scope="session")
+def portal_url(django_db_setup) -> Iterator[str]:
+    """The portal's ASGI app under one real uvicorn server in a thread for the whole session;
+    yields its base URL. Its own database connections see only committed data: the demo, and
+    what a transactional test writes. (It stops before the test database is dropped.)"""
     import uvicorn
 
     from catalog_portal.asgi import application
@@ -229,6 +307,21 @@ def portal_server(transactional_db) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def portal_server(transactional_db, portal_url) -> str:
+    """The shared server, for a test that writes what the server must see (users, sessions,
+    tokens, shares, collections): its writes are committed (``transactional_db``) and flushed
+    after it; `catalogue_of_the_test` stores the demo again for the next test that asks."""
+    return portal_url
+
+
+@pytest.fixture
+def demo_server(demo, portal_url) -> str:
+    """The shared server, for a test that only reads the demo over HTTP: the test runs in a
+    transaction rolled back after it, and nothing is flushed or stored again."""
+    return portal_url
 
 
 @pytest.fixture(scope="session")

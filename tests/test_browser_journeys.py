@@ -100,20 +100,20 @@ def test_from_the_catalogue_to_an_orthophoto_over_the_map(
     assert page.get_by_role("status").inner_text() == filtered
 
 
-def test_the_item_page_assets_tab_offers_downloads(page, transactional_db, demo, portal_server):
+def test_the_item_page_assets_tab_offers_downloads(page, demo, demo_server):
     item = next(c for c in demo if c.stac["id"] == "sentinel-2-l2a").items[0]
-    page.goto(f"{portal_server}/collections/sentinel-2-l2a/items/{item['id']}/")
+    page.goto(f"{demo_server}/collections/sentinel-2-l2a/items/{item['id']}/")
     page.get_by_role("tab", name="Assets").click()
     assert page.get_by_role("tabpanel", name="Assets").is_visible()
     downloads = page.get_by_role("link", name="Download")
     assert downloads.count() == len(item["assets"])
-    assert downloads.first.get_attribute("href").startswith(f"{portal_server}/data/")
+    assert downloads.first.get_attribute("href").startswith(f"{demo_server}/data/")
     page.keyboard.press("ArrowLeft")  # tabs follow the arrow keys
     assert page.get_by_role("tabpanel", name="Metadata").is_visible()
 
 
-def test_switching_to_german_changes_the_interface(page, transactional_db, demo, portal_server):
-    page.goto(f"{portal_server}/explore/")
+def test_switching_to_german_changes_the_interface(page, demo, demo_server):
+    page.goto(f"{demo_server}/explore/")
     page.get_by_label("Language").select_option("de")
     page.wait_for_load_state()
     page.get_by_role("heading", name="Erkunden").wait_for()
@@ -122,20 +122,18 @@ def test_switching_to_german_changes_the_interface(page, transactional_db, demo,
     page.screenshot(path=ARTIFACTS / "journey-german-explore.png")
 
 
-def test_explore_and_item_pages_fit_a_phone(page, transactional_db, demo, portal_server):
+def test_explore_and_item_pages_fit_a_phone(page, demo, demo_server):
     page.set_viewport_size({"width": 375, "height": 800})
     for path in ("/explore/?collection=GFM", "/collections/GFM/"):
-        page.goto(portal_server + path)
+        page.goto(demo_server + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
     page.screenshot(path=ARTIFACTS / "collection-phone.png", full_page=True)
 
 
-def test_the_gallery_shows_drawn_previews_and_copies_an_example(
-    page, transactional_db, demo, portal_server
-):
+def test_the_gallery_shows_drawn_previews_and_copies_an_example(page, demo, demo_server):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(f"{portal_server}/catalog/")
+    page.goto(f"{demo_server}/catalog/")
     page.get_by_role("link", name="Gallery").click()
     page.get_by_role("heading", name="Maximum flood extent").wait_for()
     previews = page.locator("img.gallery-preview")
@@ -151,7 +149,7 @@ def test_the_gallery_shows_drawn_previews_and_copies_an_example(
     page.get_by_role("button", name="Copied").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith('"""Maximum flood extent')
-    assert f'API_URL = "{portal_server}/api/v1"' in copied
+    assert f'API_URL = "{demo_server}/api/v1"' in copied
     page.get_by_text("Code: flood_maximum_extent.py").click()  # <details> opens
     assert page.locator("details.gallery-code pre").first.is_visible()
     page.screenshot(path=ARTIFACTS / "gallery.png", full_page=True)

@@ -37,9 +37,9 @@ def restricted_cog(demo):
     return href, asset_path(href).read_bytes()
 
 
-def test_anyone_reads_a_public_cog_whole(portal_server, public_cog):
+def test_anyone_reads_a_public_cog_whole(demo_server, public_cog):
     href, content = public_cog
-    response = requests.get(portal_server + href, timeout=10)
+    response = requests.get(demo_server + href, timeout=10)
     assert response.status_code == 200
     assert response.content == content
     assert response.headers["Content-Type"].startswith("image/tiff; application=geotiff")
@@ -48,9 +48,9 @@ def test_anyone_reads_a_public_cog_whole(portal_server, public_cog):
     assert response.headers["ETag"] and response.headers["Last-Modified"]
 
 
-def test_head_answers_the_headers_without_the_body(portal_server, public_cog):
+def test_head_answers_the_headers_without_the_body(demo_server, public_cog):
     href, content = public_cog
-    response = requests.head(portal_server + href, timeout=10)
+    response = requests.head(demo_server + href, timeout=10)
     assert response.status_code == 200
     assert int(response.headers["Content-Length"]) == len(content)
     assert response.content == b""
@@ -66,37 +66,35 @@ def test_head_answers_the_headers_without_the_body(portal_server, public_cog):
     ],
     ids=["first", "middle", "suffix", "open-ended"],
 )
-def test_a_single_range_returns_exactly_those_bytes(portal_server, public_cog, header, expected):
+def test_a_single_range_returns_exactly_those_bytes(demo_server, public_cog, header, expected):
     href, content = public_cog
-    response = requests.get(portal_server + href, headers={"Range": header}, timeout=10)
+    response = requests.get(demo_server + href, headers={"Range": header}, timeout=10)
     assert response.status_code == 206
     assert response.content == expected(content)
     assert response.headers["Content-Range"].endswith(f"/{len(content)}")
 
 
-def test_several_ranges_come_as_multipart_byteranges(portal_server, public_cog):
+def test_several_ranges_come_as_multipart_byteranges(demo_server, public_cog):
     href, content = public_cog
-    response = requests.get(
-        portal_server + href, headers={"Range": "bytes=0-9, 500-509"}, timeout=10
-    )
+    response = requests.get(demo_server + href, headers={"Range": "bytes=0-9, 500-509"}, timeout=10)
     assert response.status_code == 206
     assert response.headers["Content-Type"].startswith("multipart/byteranges; boundary=")
     assert content[:10] in response.content and content[500:510] in response.content
 
 
-def test_a_range_past_the_end_is_not_satisfiable(portal_server, public_cog):
+def test_a_range_past_the_end_is_not_satisfiable(demo_server, public_cog):
     href, content = public_cog
     response = requests.get(
-        portal_server + href, headers={"Range": f"bytes={len(content) + 10}-"}, timeout=10
+        demo_server + href, headers={"Range": f"bytes={len(content) + 10}-"}, timeout=10
     )
     assert response.status_code == 416
     assert response.headers["Content-Range"] == f"bytes */{len(content)}"
 
 
-def test_a_known_etag_gets_304_not_modified(portal_server, public_cog):
+def test_a_known_etag_gets_304_not_modified(demo_server, public_cog):
     href, _ = public_cog
-    etag = requests.head(portal_server + href, timeout=10).headers["ETag"]
-    response = requests.get(portal_server + href, headers={"If-None-Match": etag}, timeout=10)
+    etag = requests.head(demo_server + href, timeout=10).headers["ETag"]
+    response = requests.get(demo_server + href, headers={"If-None-Match": etag}, timeout=10)
     assert response.status_code == 304
     assert response.content == b""
     assert response.headers["ETag"] == etag
@@ -169,24 +167,24 @@ def test_a_symlink_out_of_data_root_is_not_found(portal_server, demo, data_root_
     assert requests.get(f"{portal_server}/data/link.tif", timeout=10).status_code == 404
 
 
-def test_asset_hrefs_of_the_api_are_readable_data_urls(portal_server, demo):
+def test_asset_hrefs_of_the_api_are_readable_data_urls(demo_server, demo):
     item_id, href = first_asset(demo, TAMSWEG)
     item = requests.get(
-        f"{portal_server}/api/v1/collections/{TAMSWEG}/items/{item_id}", timeout=10
+        f"{demo_server}/api/v1/collections/{TAMSWEG}/items/{item_id}", timeout=10
     ).json()
     urls = [asset["href"] for asset in item["assets"].values()]
-    assert f"{portal_server}{href}" in urls
+    assert f"{demo_server}{href}" in urls
     for url in urls:
         assert requests.head(url, timeout=10).status_code == 200
 
 
-def test_gdal_reads_the_same_pixels_over_http_as_from_disk(portal_server, public_cog):
+def test_gdal_reads_the_same_pixels_over_http_as_from_disk(demo_server, public_cog):
     href, _ = public_cog
     with rasterio.open(asset_path(href)) as local:
         expected = local.read(1, window=((100, 164), (200, 264)))
         crs = local.crs
     with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR"):
-        with rasterio.open(f"/vsicurl/{portal_server}{href}") as remote:
+        with rasterio.open(f"/vsicurl/{demo_server}{href}") as remote:
             assert remote.crs == crs
             assert np.array_equal(remote.read(1, window=((100, 164), (200, 264))), expected)
 

@@ -81,11 +81,11 @@ def expected_output(name: str, demo) -> list[str]:
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_each_example_runs_against_the_portal_and_writes_its_image(
-    portal_server, demo, tmp_path, name
+    demo_server, demo, tmp_path, name
 ):
     example = next(e for e in EXAMPLES if e.name == name)
     program = tmp_path / f"{name}.py"
-    program.write_text(example.code(api_url=f"{portal_server}/api/v1"))
+    program.write_text(example.code(api_url=f"{demo_server}/api/v1"))
     run = subprocess.run(
         [sys.executable, str(program)], cwd=tmp_path, capture_output=True, text=True, timeout=300
     )

@@ -307,8 +307,8 @@ def test_the_catalogue_counts_only_what_the_visitor_may_see(portal_server, demo,
     assert orthofotos_chip(cookies=session_cookie(demo_user)) == "3"
 
 
-def test_crawled_json_is_json(portal_server, demo):
+def test_crawled_json_is_json(demo_server, demo):
     """The crawl's link finder reads the API's documents as JSON (a guard for the guard)."""
-    landing = requests.get(f"{portal_server}/api/v1/", timeout=30)
-    assert links_of(f"{portal_server}/api/v1/", landing)
+    landing = requests.get(f"{demo_server}/api/v1/", timeout=30)
+    assert links_of(f"{demo_server}/api/v1/", landing)
     json.loads(landing.text)

@@ -17,6 +17,7 @@ from shapely.geometry import shape
 
 from catalog_portal.catalog.access import visible_collections
 from catalog_portal.catalog.assets import asset_path
+from catalog_portal.catalog.demo import loader
 from catalog_portal.catalog.demo.flood import EQUI7_EU, flood_collections
 from catalog_portal.catalog.demo.loader import (
     DEMO_PASSWORD,
@@ -204,13 +205,25 @@ def test_storing_the_demo_again_changes_nothing(demo):
     assert report.items.unchanged == Item.objects.count()
 
 
-def test_load_demo_command_writes_files_and_catalogue(db, settings, tmp_path):
-    settings.DATA_ROOT = tmp_path
+def test_load_demo_command_writes_files_and_catalogue(db, settings, demo_files, monkeypatch):
+    # Generation itself is what builds the session's demo_files (and is checked above); the
+    # command is checked for generating under DATA_ROOT and storing what it generated, so
+    # the session's files stand in for a second generation of the same 700+ files.
+    data_root, generated = demo_files
+    settings.DATA_ROOT = data_root
+    asked = []
+
+    def generate_again(*, data_root: Path, progress) -> list:
+        asked.append(data_root)
+        return copy.deepcopy(generated)
+
+    monkeypatch.setattr(loader, "demo_catalog_generate", generate_again)
     out = io.StringIO()
     call_command("load_demo", stdout=out, verbosity=0)
+    assert asked == [data_root]
     assert Collection.objects.count() == 6
     assert "Development login for restricted data: demo / demo" in out.getvalue()
-    assert len(list(Path(tmp_path).rglob("*.tif"))) > 700
+    assert len(list(Path(data_root).rglob("*.tif"))) > 700
 
     call_command("load_demo", "--if-empty", stdout=out, verbosity=0)
     assert "not loaded" in out.getvalue()

@@ -24,30 +24,30 @@ def get(url: str) -> tuple[int, Message, bytes]:
         return error.code, error.headers, error.read()
 
 
-def test_healthz_answers_json_through_the_asgi_app(portal_server):
-    status, headers, body = get(f"{portal_server}/healthz")
+def test_healthz_answers_json_through_the_asgi_app(demo_server):
+    status, headers, body = get(f"{demo_server}/healthz")
     assert status == 200
     assert headers["Content-Type"] == "application/json"
     assert json.loads(body)["status"] == "ok"
 
 
-def test_tiles_path_goes_to_the_tile_app(portal_server):
-    status, _, body = get(f"{portal_server}/tiles/healthz")
+def test_tiles_path_goes_to_the_tile_app(demo_server):
+    status, _, body = get(f"{demo_server}/tiles/healthz")
     assert status == 200
     assert json.loads(body) == {"status": "ok"}
-    status, _, body = get(f"{portal_server}/tiles/openapi.json")
+    status, _, body = get(f"{demo_server}/tiles/openapi.json")
     assert status == 200
     assert "/healthz" in json.loads(body)["paths"]
 
 
-def test_paths_that_only_start_like_tiles_stay_with_django(portal_server):
-    status, headers, _ = get(f"{portal_server}/tilesets")
+def test_paths_that_only_start_like_tiles_stay_with_django(demo_server):
+    status, headers, _ = get(f"{demo_server}/tilesets")
     assert status == 404
     assert "text/html" in headers["Content-Type"]
 
 
-def test_static_files_are_served(portal_server):
-    status, headers, body = get(f"{portal_server}/static/css/portal.css")
+def test_static_files_are_served(demo_server):
+    status, headers, body = get(f"{demo_server}/static/css/portal.css")
     assert status == 200
     assert headers["Content-Type"].startswith("text/css")
     assert b".cards" in body

@@ -50,27 +50,25 @@ def test_a_granted_user_signs_a_restricted_file_that_then_opens_without_a_login(
 
 
 def test_the_default_lifetime_is_configurable_and_a_caller_may_ask_for_another(
-    portal_server, demo, settings
+    demo_server, demo, settings
 ):
     settings.SIGNED_URL_SECONDS = 120
     href = first_href(demo, TAMSWEG)
-    default = parse_qs(urlsplit(sign(portal_server, href).json()["href"]).query)
+    default = parse_qs(urlsplit(sign(demo_server, href).json()["href"]).query)
     assert abs(int(default["expires"][0]) - (time.time() + 120)) < 10
-    longer = parse_qs(urlsplit(sign(portal_server, href, expires_in=3000).json()["href"]).query)
+    longer = parse_qs(urlsplit(sign(demo_server, href, expires_in=3000).json()["href"]).query)
     assert abs(int(longer["expires"][0]) - (time.time() + 3000)) < 10
 
 
 @pytest.mark.parametrize("expires_in", ["0", "-5", str(8 * 24 * 3600), "soon"])
-def test_a_lifetime_out_of_bounds_is_a_bad_parameter(portal_server, demo, expires_in):
-    response = sign(portal_server, first_href(demo, TAMSWEG), expires_in=expires_in)
+def test_a_lifetime_out_of_bounds_is_a_bad_parameter(demo_server, demo, expires_in):
+    response = sign(demo_server, first_href(demo, TAMSWEG), expires_in=expires_in)
     assert response.status_code == 400
     assert "expires_in" in response.json()["description"]
 
 
-def test_an_expired_signed_url_is_refused_with_a_message_that_says_to_sign_again(
-    portal_server, demo
-):
-    signed = sign(portal_server, first_href(demo, TAMSWEG), expires_in=1).json()["href"]
+def test_an_expired_signed_url_is_refused_with_a_message_that_says_to_sign_again(demo_server, demo):
+    signed = sign(demo_server, first_href(demo, TAMSWEG), expires_in=1).json()["href"]
     time.sleep(1.5)
     response = requests.get(signed, timeout=10)
     assert response.status_code == 403
@@ -98,9 +96,9 @@ def test_a_tampered_signed_url_opens_nothing(portal_server, demo, demo_user, mak
     assert response.status_code == 403
 
 
-def test_renewing_is_signing_a_signed_url_again(portal_server, demo):
-    first = sign(portal_server, first_href(demo, TAMSWEG), expires_in=60).json()["href"]
-    renewed = sign(portal_server, first, expires_in=7200).json()["href"]
+def test_renewing_is_signing_a_signed_url_again(demo_server, demo):
+    first = sign(demo_server, first_href(demo, TAMSWEG), expires_in=60).json()["href"]
+    renewed = sign(demo_server, first, expires_in=7200).json()["href"]
     assert renewed.count("signature=") == 1
     assert int(parse_qs(urlsplit(renewed).query)["expires"][0]) > time.time() + 7000
     assert requests.head(renewed, timeout=10).status_code == 200

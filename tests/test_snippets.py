@@ -162,20 +162,20 @@ def test_the_python_snippet_finds_the_items_the_explore_page_lists_and_loads_the
 
 
 def test_the_one_item_python_snippet_of_a_search_opens_its_first_items_asset(
-    portal_server, demo, tmp_path
+    demo_server, demo, tmp_path
 ):
     query, crs, _bands = STATES["area-dates-and-boolean-and-numeric-properties"]
-    code = snippet(portal_server, f"/snippets/search/?{query}&lang=python-item&format=text")
+    code = snippet(demo_server, f"/snippets/search/?{query}&lang=python-item&format=text")
     report = run_python(code, tmp_path)
-    assert report["ids"][0] == explore_ids(portal_server, query)[0]
+    assert report["ids"][0] == explore_ids(demo_server, query)[0]
     assert report["dims"] == ["band", "y", "x"]
     assert same_crs(report["crs"], crs)
     assert report["valid"] > 0
 
 
-def test_the_item_snippet_opens_that_items_asset_over_http(portal_server, demo, tmp_path):
+def test_the_item_snippet_opens_that_items_asset_over_http(demo_server, demo, tmp_path):
     item = next(c for c in demo if c.stac["id"] == "GFM").items[0]
-    code = snippet(portal_server, f"/snippets/collections/GFM/items/{item['id']}/?format=text")
+    code = snippet(demo_server, f"/snippets/collections/GFM/items/{item['id']}/?format=text")
     assert "rioxarray.open_rasterio" in code, "one item opens with rioxarray by default"
     report = run_python(code, tmp_path)
     assert report["ids"] == [item["id"]]
@@ -185,19 +185,19 @@ def test_the_item_snippet_opens_that_items_asset_over_http(portal_server, demo, 
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_the_curl_and_javascript_snippets_find_the_same_items(portal_server, demo, tmp_path, state):
+def test_the_curl_and_javascript_snippets_find_the_same_items(demo_server, demo, tmp_path, state):
     query = STATES[state][0]
-    expected = explore_ids(portal_server, query)
+    expected = explore_ids(demo_server, query)
 
     (tmp_path / "search.sh").write_text(
-        snippet(portal_server, f"/snippets/search/?{query}&lang=curl&format=text")
+        snippet(demo_server, f"/snippets/search/?{query}&lang=curl&format=text")
     )
     curl = run(["sh", "search.sh"], tmp_path, timeout=60)
     assert curl.returncode == 0, curl.stderr
     assert [feature["id"] for feature in json.loads(curl.stdout)["features"]] == expected
 
     (tmp_path / "search.js").write_text(
-        snippet(portal_server, f"/snippets/search/?{query}&lang=javascript&format=text")
+        snippet(demo_server, f"/snippets/search/?{query}&lang=javascript&format=text")
     )
     script = run([node(), "search.js"], tmp_path, timeout=60)
     assert script.returncode == 0, script.stderr
@@ -206,14 +206,14 @@ def test_the_curl_and_javascript_snippets_find_the_same_items(portal_server, dem
     assert [line.split()[0] for line in lines[1:]] == expected
 
 
-def test_the_javascript_snippet_follows_next_links_to_every_page(portal_server, demo, tmp_path):
+def test_the_javascript_snippet_follows_next_links_to_every_page(demo_server, demo, tmp_path):
     (tmp_path / "search.js").write_text(
-        snippet(portal_server, "/snippets/collections/sentinel-2-l2a/?lang=javascript&format=text")
+        snippet(demo_server, "/snippets/collections/sentinel-2-l2a/?lang=javascript&format=text")
     )
     script = run([node(), "search.js"], tmp_path, timeout=60)
     assert script.returncode == 0, script.stderr
     ids = [line.split()[0] for line in script.stdout.splitlines()[1:]]
-    expected = explore_ids(portal_server, "collection=sentinel-2-l2a")
+    expected = explore_ids(demo_server, "collection=sentinel-2-l2a")
     assert len(expected) > 100, "more than one page of the snippet's search"
     assert ids == expected
 

@@ -21,16 +21,16 @@ def open_dialog(page, button: str):
 
 
 def test_copying_the_explore_pages_snippet_gives_the_text_its_snippets_url_returns(
-    page, transactional_db, demo, portal_server
+    page, demo, demo_server
 ):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(f"{portal_server}/explore/?{QUERY}")
+    page.goto(f"{demo_server}/explore/?{QUERY}")
     dialog = open_dialog(page, "Code snippet for search results")
     dialog.get_by_role("button", name="Copy", exact=True).click()
     dialog.get_by_role("button", name="Copied").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
 
-    url = f"{portal_server}/snippets/search/?{QUERY}&lang=python&format=text"
+    url = f"{demo_server}/snippets/search/?{QUERY}&lang=python&format=text"
     assert copied == requests.get(url, timeout=60).text
     assert copied.startswith('"""Items of Global Flood Monitoring (GFM)')
 
@@ -40,8 +40,8 @@ def test_copying_the_explore_pages_snippet_gives_the_text_its_snippets_url_retur
     page.screenshot(path=ARTIFACTS / "snippet-dialog.png")
 
 
-def test_the_snippet_dialog_works_with_the_keyboard(page, transactional_db, demo, portal_server):
-    page.goto(f"{portal_server}/explore/?{QUERY}")
+def test_the_snippet_dialog_works_with_the_keyboard(page, demo, demo_server):
+    page.goto(f"{demo_server}/explore/?{QUERY}")
     opener = page.get_by_role("button", name="Code snippet for search results")
     opener.focus()
     page.keyboard.press("Enter")
@@ -67,19 +67,17 @@ def test_the_snippet_dialog_works_with_the_keyboard(page, transactional_db, demo
     assert opener.evaluate("b => b === document.activeElement"), "focus returns to the button"
 
 
-def test_the_item_pages_dialog_opens_one_asset_with_rioxarray(
-    page, transactional_db, demo, portal_server
-):
+def test_the_item_pages_dialog_opens_one_asset_with_rioxarray(page, demo, demo_server):
     item = next(c for c in demo if c.stac["id"] == "sentinel-2-l2a").items[0]
-    page.goto(f"{portal_server}/collections/sentinel-2-l2a/items/{item['id']}/")
+    page.goto(f"{demo_server}/collections/sentinel-2-l2a/items/{item['id']}/")
     dialog = open_dialog(page, "Code snippet")
     assert dialog.get_by_role("radio", name="Python (one item)").is_checked()
     assert "rioxarray.open_rasterio" in dialog.locator("[data-snippet-code]").inner_text()
 
 
-def test_the_snippet_dialog_fits_a_phone(page, transactional_db, demo, portal_server):
+def test_the_snippet_dialog_fits_a_phone(page, demo, demo_server):
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(f"{portal_server}/explore/?{QUERY}")
+    page.goto(f"{demo_server}/explore/?{QUERY}")
     dialog = open_dialog(page, "Code snippet for search results")
     box = dialog.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375

@@ -34,14 +34,16 @@ def fresh_lookups():
 
 
 @pytest.fixture
-def tiles(portal_server, demo) -> str:
-    """Base URL of the tile app, with the demo catalogue loaded."""
-    return f"{portal_server}/tiles"
+def tiles(demo_server) -> str:
+    """Base URL of the tile app, with the demo catalogue loaded (read-only: a test that writes
+    what the server must see asks for ``portal_server`` too)."""
+    return f"{demo_server}/tiles"
 
 
 @pytest.fixture
-def demo_session(demo) -> requests.Session:
-    """An HTTP client signed in as the demo user with a real Django session cookie."""
+def demo_session(portal_server, demo) -> requests.Session:
+    """An HTTP client signed in as the demo user with a real Django session cookie (committed,
+    so that the server sees it)."""
     from django.contrib.auth.models import User
 
     django_client = Client()
@@ -347,7 +349,7 @@ def test_restricted_items_are_404_for_anonymous_and_200_for_the_demo_user(
     assert requests.get(f"{item_url(tiles, stac)}{tile_path(tile)}").status_code == 404
 
 
-def test_a_signed_in_outsider_does_not_see_restricted_items(tiles, demo, charlie):
+def test_a_signed_in_outsider_does_not_see_restricted_items(portal_server, tiles, demo, charlie):
     django_client = Client()
     django_client.force_login(charlie)
     session = requests.Session()
