@@ -198,7 +198,7 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
 @require_GET
 def gallery(request: HttpRequest) -> HttpResponse:
     """Example analyses with their code and previews drawn by the tile server (GET /gallery/)."""
-    cards = gallery_cards(user=request.user, api_url=request.build_absolute_uri("/api/v1"))
+    cards = gallery_cards(viewer=request.viewer, api_url=request.build_absolute_uri("/api/v1"))
     return render(request, "web/gallery.html", {"cards": cards})
 
 
