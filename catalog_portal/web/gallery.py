@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog_portal.catalog.access import Viewer
 from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.lib.urls import tiles_url_build
 from catalog_portal.tiles.registry import registered_ids_filter, search_id_of, search_register
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class Example:
         query = {"pixel_selection": self.pixel_selection} if self.pixel_selection else {}
         if self.render:
             query["render"] = self.render
-        path = f"/tiles/searches/{search_id}/bbox/{west},{south},{east},{north}"
+        path = tiles_url_build(path=f"searches/{search_id}/bbox/{west},{south},{east},{north}")
         return f"{path}/{PREVIEW_WIDTH}x{height}.png" + (f"?{urlencode(query)}" if query else "")
 
 
