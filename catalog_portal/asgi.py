@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 
 from catalog_portal.data.app import create_data_app  # noqa: E402
 from catalog_portal.lib.asgi_security import django_security  # noqa: E402
+from catalog_portal.lib.urls import TILES_PATH  # noqa: E402
 from catalog_portal.tiles.app import create_tiles_app  # noqa: E402
 
 
@@ -36,7 +37,7 @@ tiles_app = create_tiles_app()
 # Path prefixes served by apps of their own, with the headers and HTTPS redirect pages have.
 MOUNTS = {
     prefix: django_security(mount(prefix, app))
-    for prefix, app in {"/tiles": tiles_app, "/data": create_data_app()}.items()
+    for prefix, app in {TILES_PATH: tiles_app, "/data": create_data_app()}.items()
 }
 
 

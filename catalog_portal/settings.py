@@ -29,7 +29,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("VAR_DIR", BASE_DIR / "var")
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_secret("SECRET_KEY", required=not DEBUG, dev_file=VAR_DIR / "secret_key")
+# Without SECRET_KEY (development only), the random key kept in this file: made when Django
+# starts (lib/local_files.py), since importing the settings writes nothing.
+SECRET_KEY_DEV_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = env_secret("SECRET_KEY", required=not DEBUG, dev_file=SECRET_KEY_DEV_FILE)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     # Otherwise every request would be refused with a 400 and nothing would say why.
@@ -188,8 +191,6 @@ def _database(url: str) -> dict:
 DATABASES = {
     "default": _database(env_str("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -287,7 +288,6 @@ STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "staticfiles")
 # In development whitenoise serves files straight from static/ (no collectstatic needed); the
 # test runner turns DEBUG off, so this is decided here from the environment, not at request time.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from catalog_portal.api.api import api, openapi_document
+from catalog_portal.lib.urls import API_PATH
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Before api.urls, so that this view answers /openapi.json with the OpenAPI media type.
-    path("api/v1/openapi.json", openapi_document, name="stac-openapi"),
-    path("api/v1/", api.urls),
+    path(f"{API_PATH[1:]}/openapi.json", openapi_document, name="stac-openapi"),
+    path(f"{API_PATH[1:]}/", api.urls),
     path("", include("catalog_portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("snippets/", include("catalog_portal.snippets.urls")),

@@ -16,6 +16,7 @@ from catalog_portal.accounts.tokens import (
     api_tokens_of,
 )
 from catalog_portal.catalog.selectors import restricted_collections_of
+from catalog_portal.lib.urls import api_url_build
 
 # The session key under which a new token's secret waits for the one page that shows it.
 NEW_SECRET = "accounts.new_token_secret"
@@ -47,7 +48,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "tokens": api_tokens_of(user=request.user),
             "groups": request.user.groups.order_by("name"),
             "restricted": restricted_collections_of(user=request.user),
-            "api_url": request.build_absolute_uri("/api/v1"),
+            "api_url": api_url_build(absolute=request.build_absolute_uri),
         },
         status=status,
     )

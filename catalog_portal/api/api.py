@@ -7,6 +7,7 @@ from catalog_portal.api.errors import add_exception_handlers
 from catalog_portal.api.parser import BoundedJsonParser
 from catalog_portal.api.routes import router
 from catalog_portal.api.signing import router as signing_router
+from catalog_portal.lib.urls import API_PATH
 
 api = NinjaAPI(
     title="Catalog Portal STAC API",
@@ -27,4 +28,6 @@ OPENAPI_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 def openapi_document(request: HttpRequest) -> JsonResponse:
     """The OpenAPI document with the media type the landing page's service-desc link names
     (ninja's own view answers application/json, which STAC API clients check against)."""
-    return JsonResponse(api.get_openapi_schema(path_prefix="/api/v1/"), content_type=OPENAPI_TYPE)
+    return JsonResponse(
+        api.get_openapi_schema(path_prefix=f"{API_PATH}/"), content_type=OPENAPI_TYPE
+    )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX
 from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.lib.urls import api_url_build
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -19,7 +20,7 @@ class Urls:
 
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
-        self.root = request.build_absolute_uri("/api/v1/").rstrip("/")
+        self.root = api_url_build(absolute=request.build_absolute_uri)
 
     def api(self, path: str = "") -> str:
         return f"{self.root}/{path}" if path else f"{self.root}/"

@@ -29,16 +29,6 @@ class CatalogOverview:
     def featured(self) -> list[Collection]:
         return [c for c in self.collections if c.featured]
 
-    @property
-    def by_category(self) -> list[tuple[str, list[Collection]]]:
-        """(category label, collections) for each category that has any, in the choices' order."""
-        groups = []
-        for value, label in Collection.Category.choices:
-            members = [c for c in self.collections if c.category == value]
-            if members:
-                groups.append((label, members))
-        return groups
-
 
 def catalog_overview(*, viewer: Viewer) -> CatalogOverview:
     """The collections ``viewer`` may see, as the catalogue lists them (no query: the viewer

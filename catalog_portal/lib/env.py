@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -93,8 +92,8 @@ def env_path(name: str, default: Path) -> Path:
 
 def env_secret(name: str, *, required: bool, dev_file: Path | None) -> str:
     """Return a secret from ``NAME``, from the file named by ``NAME_FILE``, or for development
-    from ``dev_file`` (created with a random value on first use); with no ``dev_file``, an
-    optional secret that is not set is empty.
+    from ``dev_file`` (empty until ``lib/local_files.py`` creates it at start); with no
+    ``dev_file``, an optional secret that is not set is empty.
 
     ``required`` is set when running in production (DEBUG off): then a missing secret is an
     error, because a generated one would differ between processes behind a load balancer.
@@ -119,10 +118,5 @@ def env_secret(name: str, *, required: bool, dev_file: Path | None) -> str:
         )
     if dev_file is None:
         return ""
-    if dev_file.exists():
-        return dev_file.read_text().strip()
-    dev_file.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(50)
-    dev_file.write_text(value)
-    dev_file.chmod(0o600)
-    return value
+    # Empty until lib/local_files.py makes the file when Django starts.
+    return dev_file.read_text().strip() if dev_file.exists() else ""

@@ -8,7 +8,6 @@ the snippet repeats exactly the search the page shows. None means not found (or 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from django.http import QueryDict
 from django.urls import reverse
@@ -16,11 +15,9 @@ from django.urls import reverse
 from catalog_portal.catalog.access import User, Viewer
 from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.selectors import catalog_overview, visible_item
+from catalog_portal.lib.urls import Absolute, api_url_build
 from catalog_portal.snippets.spec import PAGE_SIZE, SnippetSpec, load_spec_read
 from catalog_portal.web.explore import chosen_collection, explore_state
-
-# Turns a path of the portal into an absolute URL (the request's build_absolute_uri).
-Absolute = Callable[[str], str]
 
 
 def search_spec_read(*, viewer: Viewer, query: QueryDict, absolute: Absolute) -> SnippetSpec | None:
@@ -41,7 +38,7 @@ def search_spec_read(*, viewer: Viewer, query: QueryDict, absolute: Absolute) ->
         name="search",
         title="Items of all datasets",
         page_url=page_url,
-        api_url=_api_url(absolute),
+        api_url=api_url_build(absolute=absolute),
         search=search,
         restricted=any(c.is_restricted for c in overview.collections),
         load=None,  # collections differ in their grids: there is no one way to load them
@@ -72,7 +69,7 @@ def item_spec_read(
         name=_file_name(item_id),
         title=f"Item {item_id} of {collection.title or collection_id}",
         page_url=absolute(reverse("item", args=[collection_id, item_id])),
-        api_url=_api_url(absolute),
+        api_url=api_url_build(absolute=absolute),
         search={"collections": [collection_id], "ids": [item_id]},
         restricted=collection.is_restricted,
         load=load_spec_read(collection=collection.stac, item=item.stac),
@@ -92,15 +89,11 @@ def _collection_spec(
         name=_file_name(name),
         title=f"Items of {collection.title or collection.stac_id}",
         page_url=page_url,
-        api_url=_api_url(absolute),
+        api_url=api_url_build(absolute=absolute),
         search=search,
         restricted=collection.is_restricted,
         load=load_spec_read(collection=collection.stac, item=sample.stac if sample else None),
     )
-
-
-def _api_url(absolute: Absolute) -> str:
-    return absolute("/api/v1/").rstrip("/")
 
 
 def _file_name(text: str) -> str:

@@ -25,16 +25,32 @@ def search_parse(*, query: dict[str, Any]) -> ItemSearch:
     )
 
 
+def search_fields(*, query: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of ``query`` a registered search keeps (empty ones left out)."""
+    return {key: query[key] for key in SEARCH_FIELDS if query.get(key) not in (None, "", [])}
+
+
+def search_id_of(*, query: dict[str, Any]) -> str:
+    """The id ``query`` is registered under: its content's hash, so the same search always
+    gets the same id and callers can know it without a query."""
+    canonical = json.dumps(search_fields(query=query), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
 def search_register(*, user: User, query: dict[str, Any]) -> RegisteredSearch:
     """Save ``query`` (after checking it as ``user`` would run it) under its content hash."""
-    query = {key: query[key] for key in SEARCH_FIELDS if query.get(key) not in (None, "", [])}
+    query = search_fields(query=query)
     search = search_parse(query=query)
     # Runs the search once: unknown collections and bad filters are refused now, not per tile.
     item_search(user=user, search=dataclasses.replace(search, limit=1))
-    canonical = json.dumps(query, sort_keys=True, separators=(",", ":"))
-    search_id = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    search_id = search_id_of(query=query)
     registered, _ = RegisteredSearch.objects.get_or_create(id=search_id, defaults={"query": query})
     return registered
+
+
+def registered_ids_filter(*, ids: list[str]) -> set[str]:
+    """Those of ``ids`` that are registered (one query)."""
+    return set(RegisteredSearch.objects.filter(id__in=ids).values_list("id", flat=True))
 
 
 def registered_search_get(*, search_id: str) -> RegisteredSearch | None:

@@ -17,9 +17,10 @@ import morecantile
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog_portal.catalog.access import User
+from catalog_portal.catalog.access import Viewer
 from catalog_portal.catalog.search.errors import InvalidParameter
-from catalog_portal.tiles.registry import search_register
+from catalog_portal.lib.urls import tiles_url_build
+from catalog_portal.tiles.registry import registered_ids_filter, search_id_of, search_register
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class Example:
         query = {"pixel_selection": self.pixel_selection} if self.pixel_selection else {}
         if self.render:
             query["render"] = self.render
-        path = f"/tiles/searches/{search_id}/bbox/{west},{south},{east},{north}"
+        path = tiles_url_build(path=f"searches/{search_id}/bbox/{west},{south},{east},{north}")
         return f"{path}/{PREVIEW_WIDTH}x{height}.png" + (f"?{urlencode(query)}" if query else "")
 
 
@@ -130,18 +131,42 @@ class GalleryCard:
     explore_url: str
 
 
-def gallery_cards(*, user: User, api_url: str) -> list[GalleryCard]:
-    """The gallery as ``user`` sees it: each example's search is registered with the tile
-    server (idempotent: its id is its content's hash) so its preview can be drawn."""
+def gallery_cards(*, viewer: Viewer, api_url: str) -> list[GalleryCard]:
+    """The gallery as ``viewer`` sees it, each example with a preview of its search when the
+    viewer sees the example's collections."""
     cards = []
-    for example in EXAMPLES:
-        try:
-            search_id = search_register(user=user, query=example.search).id
-        except InvalidParameter as error:  # a catalogue without the demo's collections
-            logger.warning("gallery example %s has no preview: %s", example.name, error)
-            preview = ""
-        else:
-            preview = example.preview_path(search_id)
+    for example, search_id in zip(EXAMPLES, example_searches_register(viewer=viewer), strict=True):
+        preview = example.preview_path(search_id) if search_id else ""
         explore = f"{reverse('explore')}?{urlencode(example.explore)}"
         cards.append(GalleryCard(example, example.code(api_url=api_url), preview, explore))
     return cards
+
+
+def example_searches_register(*, viewer: Viewer) -> list[str]:
+    """Each example's registered search id ("" when ``viewer`` cannot see its collections).
+
+    An id is the search's content hash, so it is known without a query; a search is registered
+    (checked and stored) only the first time it is missing, not on every visit to the gallery.
+    """
+    ids = [search_id_of(query=example.search) for example in EXAMPLES]
+    stored = registered_ids_filter(ids=ids)
+    answer = []
+    for example, search_id in zip(EXAMPLES, ids, strict=True):
+        if not all(viewer.collection(name) for name in example.search["collections"]):
+            # A catalogue without the demo's collections, or a viewer who may not see them:
+            # usual, not worth a log line per visit.
+            answer.append("")
+        elif search_id in stored:
+            answer.append(search_id)
+        else:
+            answer.append(example_search_register(viewer=viewer, example=example))
+    return answer
+
+
+def example_search_register(*, viewer: Viewer, example: Example) -> str:
+    """Register ``example``'s search as ``viewer`` runs it; its id, or "" if it is refused."""
+    try:
+        return search_register(user=viewer.user, query=example.search).id
+    except InvalidParameter as error:
+        logger.warning("gallery example %s has no preview: %s", example.name, error)
+        return ""

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from catalog_portal.api.documents import Urls
 from catalog_portal.catalog.access import collection_may_share
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX
 from catalog_portal.catalog.models import Collection
@@ -18,6 +17,7 @@ from catalog_portal.catalog.search import InvalidParameter, item_count, item_sea
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.catalog.sharing import collection_access_list
 from catalog_portal.lib.db_errors import database_failure, django_response_finish
+from catalog_portal.lib.urls import api_url_build, item_tiles_path_build
 from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.explore import chosen_collection, explore_state
 from catalog_portal.web.gallery import gallery_cards
@@ -145,7 +145,9 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
             "item_assets": [
                 {"key": key, **asset} for key, asset in (stac.get("item_assets") or {}).items()
             ],
-            "stac_url": Urls(request).api(f"collections/{collection.stac_id}"),
+            "stac_url": api_url_build(
+                path=f"collections/{collection.stac_id}", absolute=request.build_absolute_uri
+            ),
             # Who has access, and the form to share: for the owner and administrators only.
             "access": collection_access_list(collection=collection) if may_share else None,
             "share_form": ShareForm() if may_share else None,
@@ -159,7 +161,9 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
     item = visible_item(user=request.user, collection_id=collection_id, item_id=item_id)
     if item is None:
         raise Http404("No such item")
-    api_item = Urls(request).api(f"collections/{collection_id}/items/{item_id}")
+    api_item = api_url_build(
+        path=f"collections/{collection_id}/items/{item_id}", absolute=request.build_absolute_uri
+    )
     assets = [
         {
             "key": key,
@@ -187,7 +191,11 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
             "geometry": item.geometry,
             # The page asks this tilejson for its tile URLs (titiler's, with the render default).
             "tilejson": (
-                f"/tiles/collections/{collection_id}/items/{item_id}/WebMercatorQuad/tilejson.json"
+                item_tiles_path_build(
+                    collection_id=collection_id,
+                    item_id=item_id,
+                    path="WebMercatorQuad/tilejson.json",
+                )
                 if item.assets
                 else ""
             ),
@@ -198,7 +206,9 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
 @require_GET
 def gallery(request: HttpRequest) -> HttpResponse:
     """Example analyses with their code and previews drawn by the tile server (GET /gallery/)."""
-    cards = gallery_cards(user=request.user, api_url=request.build_absolute_uri("/api/v1"))
+    cards = gallery_cards(
+        viewer=request.viewer, api_url=api_url_build(absolute=request.build_absolute_uri)
+    )
     return render(request, "web/gallery.html", {"cards": cards})
 
 

@@ -1,0 +1,35 @@
+"""Where the STAC API and the tile server live, and their URLs: the one place that spells
+``/api/v1`` and ``/tiles`` for pages, the API's links, snippets and the gallery.
+
+``absolute`` is a request's ``build_absolute_uri``: with it the URL is on the request's host
+(for programs that copy it), without it a path (for the portal's own pages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+API_PATH = "/api/v1"  # catalog_portal/urls.py mounts the ninja API here
+TILES_PATH = "/tiles"  # catalog_portal/asgi.py dispatches this prefix to the tile app
+
+Absolute = Callable[[str], str]
+
+
+def api_url_build(*, path: str = "", absolute: Absolute | None = None) -> str:
+    """The STAC API's root (``/api/v1``, no trailing slash) or ``path`` below it."""
+    url = f"{API_PATH}/{path}" if path else API_PATH
+    return absolute(url) if absolute else url
+
+
+def tiles_url_build(*, path: str, absolute: Absolute | None = None) -> str:
+    """``path`` (e.g. ``searches/<id>/info``) below the tile server."""
+    url = f"{TILES_PATH}/{path}"
+    return absolute(url) if absolute else url
+
+
+def item_tiles_path_build(*, collection_id: str, item_id: str, path: str) -> str:
+    """``path`` below an item of the tile server (ids percent-encoded as one segment each)."""
+    return tiles_url_build(
+        path=f"collections/{quote(collection_id, safe='')}/items/{quote(item_id, safe='')}/{path}"
+    )
