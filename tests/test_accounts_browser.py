@@ -30,6 +30,8 @@ def test_a_token_is_made_copied_and_revoked_on_the_profile_page(page, portal_ser
     secret = page.locator("#new-token").inner_text()
     assert secret.startswith("cpt_")
     page.get_by_role("button", name="Copy", exact=True).click()
+    # The clipboard is the browser's, shared by tabs: read it once the copy is done.
+    page.get_by_role("button", name="Copied").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == secret
     page.screenshot(path=ARTIFACTS / "account-token-created.png", full_page=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
@@ -44,7 +45,9 @@ def call(response: MemberResponse, *, method: str, disconnect_after: int | None 
     async def run() -> None:
         await MemberResponse(response.member, stat=stat, media_type="x/y")(scope, receive, send)
 
-    anyio.run(run)
+    # In a thread of its own: the browser tests' Playwright keeps an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(anyio.run, run).result()
     return sent
 
 
