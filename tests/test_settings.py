@@ -48,12 +48,20 @@ def test_defaults_start_with_nothing_set(tmp_path):
     assert result.stdout.strip() == "True"
 
 
-def test_the_development_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
-    settings_run(monkeypatch, tmp_path)
+def test_the_development_secret_key_is_generated_once_and_kept(settings, tmp_path):
+    # Made when Django starts (lib/local_files.py), not when the settings are imported.
+    from catalog_portal.lib.local_files import dev_secret_create
+
     key_file = tmp_path / "var" / "secret_key"
+    settings.SECRET_KEY_DEV_FILE = str(key_file)
+    settings.SECRET_KEY = ""
+    dev_secret_create()
     first = key_file.read_text()
-    settings_run(monkeypatch, tmp_path)
+    assert settings.SECRET_KEY == first
+    settings.SECRET_KEY = ""
+    dev_secret_create()
     assert key_file.read_text() == first
+    assert settings.SECRET_KEY == first
     assert len(first) >= 50
 
 
