@@ -12,8 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from catalog_portal.catalog.search import limits
 from catalog_portal.catalog.search.errors import InvalidParameter
-
-API_PREFIX = "/api/"
+from catalog_portal.lib.urls import path_is_api
 
 
 def url_check(*, request: HttpRequest) -> None:
@@ -45,7 +44,7 @@ class RequestLimitsMiddleware:
         try:
             url_check(request=request)
         except InvalidParameter as error:
-            if request.path.startswith(API_PREFIX):
+            if path_is_api(request.path):
                 return JsonResponse(
                     {"code": "InvalidParameterValue", "description": str(error)}, status=400
                 )

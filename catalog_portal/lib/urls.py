@@ -16,6 +16,11 @@ TILES_PATH = "/tiles"  # catalog_portal/asgi.py dispatches this prefix to the ti
 Absolute = Callable[[str], str]
 
 
+def path_is_api(path: str) -> bool:
+    """Whether ``path`` is the STAC API's (any version): its errors answer in JSON."""
+    return path.startswith("/api/")
+
+
 def api_url_build(*, path: str = "", absolute: Absolute | None = None) -> str:
     """The STAC API's root (``/api/v1``, no trailing slash) or ``path`` below it."""
     url = f"{API_PATH}/{path}" if path else API_PATH

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from catalog_portal.catalog.search import InvalidParameter
+from catalog_portal.lib.urls import path_is_api
 from catalog_portal.web.unavailable import unavailable_page
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def error_response(*, request: HttpRequest, status: int, message: str = "") -> H
     """The error page ``{status}.html`` (or JSON below /api/), with ``message`` if one is
     meant for the visitor (a bad parameter's reason), never an exception's text."""
     code, sentence = CODES[status]
-    if request.path.startswith("/api/"):
+    if path_is_api(request.path):
         return JsonResponse({"code": code, "description": message or sentence}, status=status)
     try:
         return render(request, f"{status}.html", {"message": message}, status=status)

@@ -12,8 +12,7 @@ from catalog_portal.lib.db_errors import (
     database_failure,
     django_response_finish,
 )
-
-API_PREFIX = "/api/"
+from catalog_portal.lib.urls import path_is_api
 
 
 def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> HttpResponse | None:
@@ -21,7 +20,7 @@ def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> Ht
     if not isinstance(error, DATABASE_UNAVAILABLE):
         return None
     failure = database_failure(error=error, path=request.path)
-    if request.path.startswith(API_PREFIX):
+    if path_is_api(request.path):
         # The STAC API's error shape (api/errors.py), for failures before its router runs.
         response: HttpResponse = JsonResponse(
             {"code": "ServiceUnavailable", "description": failure.message}, status=failure.status
