@@ -12,19 +12,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import shapely
 from rasterio.dtypes import in_dtype_range
 from rio_tiler.expression import parse_expression
 from rio_tiler.types import BBox
 from rio_tiler.utils import output_size
 
 from catalog_portal.catalog.search import InvalidParameter
+from catalog_portal.catalog.search.params import parse_geometry
 from catalog_portal.tiles.limits import MAX_COORDINATE, MAX_SIDE
 
 # 8192² source pixels: GDAL streams them through its block cache, so this bounds time (about a
 # second of decoding), not memory.
 MAX_SOURCE_PIXELS = 8192 * 8192
-MAX_VERTICES = 10_000  # of a feature to cut an image to (a cutline GDAL rasterises)
 
 
 def read_size_check(
@@ -76,20 +75,13 @@ def read_size_check(
 
 
 def feature_check(*, feature: dict) -> None:
-    """Refuse (400) a feature that is not a valid area of a bounded number of vertices."""
-    try:
-        geometry = shapely.geometry.shape(feature.get("geometry") or feature)
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-        raise InvalidParameter("feature", "must be a GeoJSON Feature with a geometry") from None
-    if shapely.get_num_coordinates(geometry) > MAX_VERTICES:
-        raise InvalidParameter("feature", f"at most {MAX_VERTICES:,} vertices")
-    if geometry.is_empty or not all(
-        math.isfinite(value) and abs(value) <= MAX_COORDINATE for value in geometry.bounds
-    ):
+    """Refuse (400) a feature that is not a valid area of a bounded number of vertices (the
+    search layer's geometry check) within finite coordinates."""
+    if not isinstance(feature, dict):
+        raise InvalidParameter("feature", "must be a GeoJSON Feature with a geometry")
+    geometry = parse_geometry(feature.get("geometry") or feature, "feature")
+    if not all(math.isfinite(value) and abs(value) <= MAX_COORDINATE for value in geometry.bounds):
         raise InvalidParameter("feature", f"coordinates must be within ±{MAX_COORDINATE:g}")
-    if not geometry.is_valid:
-        reason = shapely.validation.explain_validity(geometry)
-        raise InvalidParameter("feature", f"must be a valid polygon ({reason})")
     if geometry.area <= 0:
         raise InvalidParameter("feature", "must be an area: its polygon has none")
 
