@@ -29,6 +29,9 @@ def test_a_token_is_made_copied_and_revoked_on_the_profile_page(page, portal_ser
     page.get_by_role("button", name="Create token").click()
     secret = page.locator("#new-token").inner_text()
     assert secret.startswith("cpt_")
+    # The Copy button's script is a module, run once the page has loaded: a click before
+    # that copies nothing (seen on a busy machine).
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Copy", exact=True).click()
     # The clipboard is the browser's, shared by tabs: read it once the copy is done.
     page.get_by_role("button", name="Copied").wait_for()
