@@ -22,10 +22,10 @@ ALLOWED = {
 # Imports across layers that README names, as (importing module, imported module).
 SIDEWAYS = {
     ("lib/request_limits.py", "catalog_portal.catalog.search"),
-    ("lib/request_limits.py", "catalog_portal.catalog.search.errors"),
+    ("lib/request_limits.py", "catalog_portal.catalog.search.exceptions"),
     ("lib/asgi_django.py", "catalog_portal.accounts.authentication"),
     ("accounts/authentication.py", "catalog_portal.data.signing"),
-    ("api/errors.py", "catalog_portal.data.files"),
+    ("api/error_responses.py", "catalog_portal.data.files"),
     ("api/signing.py", "catalog_portal.data.files"),
     ("api/signing.py", "catalog_portal.data.signing"),
     ("web/gallery.py", "catalog_portal.tiles.registry"),

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
-from catalog_portal.api.errors import add_exception_handlers
+from catalog_portal.api.error_responses import add_exception_handlers
 from catalog_portal.api.parser import BoundedJsonParser
 from catalog_portal.api.routes import router
 from catalog_portal.api.signing import router as signing_router

@@ -5,8 +5,8 @@ registered searches (``mosaics.py``) through the portal's search and access laye
 ``session.py`` (who asks), ``catalog_items.py``/``search_items.py`` (what a request reads,
 ``catalog_cache.py`` keeps it a few seconds), ``reader.py`` (files below
 DATA_ROOT only), ``renders.py`` (collection render defaults), ``caching.py`` (ETag, 304),
-``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``errors.py`` (the status table),
-``gdal.py`` (COG settings), ``images.py`` (encoding, PNG compression),
+``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``error_responses.py`` (the
+status table), ``gdal.py`` (COG settings), ``images.py`` (encoding, PNG compression),
 ``models.py``/``registry.py`` (registered searches).
 """
 
@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI
 from titiler.core.factory import TMSFactory
 
 from catalog_portal.tiles.caching import CacheHeadersMiddleware
-from catalog_portal.tiles.errors import errors_install
+from catalog_portal.tiles.error_responses import errors_install
 from catalog_portal.tiles.gdal import gdal_configure
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
 
 from catalog_portal.catalog.search import limits
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.fields import COLUMNS, compare, field_path
 from catalog_portal.catalog.search.params import SortKey
 
