@@ -24,10 +24,10 @@ SIDEWAYS = {
     ("lib/request_limits.py", "catalog_portal.catalog.search"),
     ("lib/request_limits.py", "catalog_portal.catalog.search.exceptions"),
     ("lib/asgi_django.py", "catalog_portal.accounts.authentication"),
-    ("accounts/authentication.py", "catalog_portal.data.signing"),
+    ("accounts/authentication.py", "catalog_portal.data.signed_urls"),
     ("api/error_responses.py", "catalog_portal.data.files"),
-    ("api/signing.py", "catalog_portal.data.files"),
-    ("api/signing.py", "catalog_portal.data.signing"),
+    ("api/sign_endpoint.py", "catalog_portal.data.files"),
+    ("api/sign_endpoint.py", "catalog_portal.data.signed_urls"),
     ("web/gallery.py", "catalog_portal.tiles.registry"),
     ("snippets/subjects.py", "catalog_portal.web.explore"),
 }

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from catalog_portal.api.error_responses import add_exception_handlers
 from catalog_portal.api.parser import BoundedJsonParser
 from catalog_portal.api.routes import router
-from catalog_portal.api.signing import router as signing_router
+from catalog_portal.api.sign_endpoint import router as signing_router
 from catalog_portal.lib.urls import API_PATH
 
 api = NinjaAPI(
