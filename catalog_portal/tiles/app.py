@@ -1,6 +1,6 @@
 """The tile server: a FastAPI application mounted at /tiles in the portal's ASGI process.
 
-Built from titiler.core factories whose readers resolve catalogue items (``items.py``) and
+Built from titiler.core factories whose readers resolve catalogue items (``item_tiles.py``) and
 registered searches (``mosaics.py``) through the portal's search and access layers. Beside them:
 ``session.py`` (who asks), ``catalog_items.py``/``search_items.py`` (what a request reads,
 ``catalog_cache.py`` keeps it a few seconds), ``reader.py`` (files below
@@ -19,7 +19,7 @@ from catalog_portal.tiles.caching import CacheHeadersMiddleware
 from catalog_portal.tiles.error_responses import errors_install
 from catalog_portal.tiles.gdal import gdal_configure
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
-from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make
+from catalog_portal.tiles.item_tiles import ITEM_PREFIX, item_tiler_make
 from catalog_portal.tiles.limits import request_body_check, request_limits_check
 from catalog_portal.tiles.mosaics import router as mosaics_router
 
