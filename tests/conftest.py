@@ -91,7 +91,7 @@ def anonymous() -> AnonymousUser:
 @pytest.fixture
 def demo_user(demo) -> User:
     """The demo catalogue's user: a member of the group its restricted collection is granted to."""
-    from catalog_portal.catalog.demo.loader import DEMO_USER
+    from catalog_portal.demo.loader import DEMO_USER
 
     return User.objects.get(username=DEMO_USER)
 
@@ -187,14 +187,14 @@ DEMO_COMMITTED = {"now": False}
 @pytest.fixture(scope="session")
 def demo_files(tmp_path_factory):
     """The demo generated once per test session: (DATA_ROOT, generated collections)."""
-    from catalog_portal.catalog.demo.loader import demo_catalog_generate
+    from catalog_portal.demo.loader import demo_catalog_generate
 
     data_root = tmp_path_factory.mktemp("demo-data")
     return data_root, demo_catalog_generate(data_root=data_root, progress=lambda _: None)
 
 
 def demo_database_store(*, generated: list) -> None:
-    from catalog_portal.catalog.demo.loader import demo_catalog_store
+    from catalog_portal.demo.loader import demo_catalog_store
 
     demo_catalog_store(collections=copy.deepcopy(generated))
 
@@ -202,7 +202,7 @@ def demo_database_store(*, generated: list) -> None:
 def demo_database_remove() -> None:
     """Remove what storing the demo made: its collections (items and files cascade), the demo
     user and the demo group."""
-    from catalog_portal.catalog.demo.loader import DEMO_GROUP, DEMO_USER
+    from catalog_portal.demo.loader import DEMO_GROUP, DEMO_USER
 
     Collection.objects.all().delete()
     User.objects.filter(username=DEMO_USER).delete()

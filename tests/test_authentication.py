@@ -17,7 +17,7 @@ from catalog_portal.accounts.authentication import (
 )
 from catalog_portal.accounts.middleware import RequestUserMiddleware
 from catalog_portal.catalog.access import Viewer, viewer_read
-from catalog_portal.data.signing import data_url_sign
+from catalog_portal.data.signed_urls import data_url_sign
 from catalog_portal.tiles.session import Viewer as TilesViewer
 from tests.conftest import bearer, session_cookie
 

@@ -241,7 +241,7 @@ def test_an_unexpected_failure_is_a_500_without_its_text_and_is_logged_once(
     def failing(**kwargs):
         raise RuntimeError(SECRET)
 
-    monkeypatch.setattr("catalog_portal.tiles.items.catalog_item_find", failing)
+    monkeypatch.setattr("catalog_portal.tiles.item_tiles.catalog_item_find", failing)
     stac = first_item(demo, S2)
     with caplog.at_level(logging.WARNING):
         response = requests.get(f"{item_url(tiles, stac)}/info")

@@ -17,14 +17,14 @@ from shapely.geometry import shape
 
 from catalog_portal.catalog.access import visible_collections
 from catalog_portal.catalog.assets import asset_path
-from catalog_portal.catalog.demo import loader
-from catalog_portal.catalog.demo.flood import EQUI7_EU, flood_collections
-from catalog_portal.catalog.demo.loader import (
+from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.demo import loader
+from catalog_portal.demo.flood import EQUI7_EU, flood_collections
+from catalog_portal.demo.loader import (
     DEMO_PASSWORD,
     DEMO_USER,
     demo_catalog_store,
 )
-from catalog_portal.catalog.models import Collection, Item
 
 EXPECTED = {
     "dop-kaernten-tamsweg": ("orthofotos", "public"),

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from catalog_portal.catalog.ingest import collection_upsert, items_upsert
-from catalog_portal.web.links import url_is_safe
+from catalog_portal.web.safe_urls import url_is_safe
 from tests.conftest import read_json
 
 # What an attacker writes into a STAC document, including what browsers still take for

@@ -21,10 +21,10 @@ from django.http import QueryDict
 from pyproj import CRS
 
 from catalog_portal.catalog.access import viewer_read
-from catalog_portal.catalog.demo.flood import EQUI7_EU
-from catalog_portal.catalog.demo.loader import DEMO_USER
 from catalog_portal.catalog.search import item_search, search_from_params
 from catalog_portal.catalog.selectors import catalog_overview
+from catalog_portal.demo.flood import EQUI7_EU
+from catalog_portal.demo.loader import DEMO_USER
 from catalog_portal.snippets.spec import TOKEN_VARIABLE, load_spec_read, search_filter
 from catalog_portal.web.explore import chosen_collection, explore_state
 from tests.conftest import missing, session_cookie

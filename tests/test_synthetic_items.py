@@ -6,10 +6,10 @@ import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
-from catalog_portal.catalog.demo.synthetic import SYNTHETIC_ID, synthetic_item
 from catalog_portal.catalog.ingest import ITEM_COLUMNS, item_columns
 from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.spatial import FootprintIntersects
+from catalog_portal.demo.synthetic import SYNTHETIC_ID, synthetic_item
 
 
 def add_synthetic(count: int) -> str:

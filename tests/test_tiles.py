@@ -17,7 +17,7 @@ from rasterio.io import MemoryFile
 from rasterio.warp import reproject, transform
 
 from catalog_portal.catalog.assets import asset_path
-from catalog_portal.catalog.demo.loader import DEMO_USER
+from catalog_portal.demo.loader import DEMO_USER
 from catalog_portal.tiles.catalog_cache import catalog_cache_clear as lookups_clear
 
 WEB_MERCATOR = morecantile.tms.get("WebMercatorQuad")

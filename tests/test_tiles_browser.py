@@ -4,7 +4,7 @@ browser's Django session opens restricted items."""
 import morecantile
 import pytest
 
-from catalog_portal.catalog.demo.loader import DEMO_PASSWORD, DEMO_USER
+from catalog_portal.demo.loader import DEMO_PASSWORD, DEMO_USER
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from rasterio.transform import from_origin
 from rio_tiler.errors import InvalidAssetName
 
 from catalog_portal.tiles.catalog_items import CatalogItem
-from catalog_portal.tiles.errors import AssetNotServable
+from catalog_portal.tiles.error_responses import AssetNotServable
 from catalog_portal.tiles.reader import CatalogItemReader
 from catalog_portal.tiles.renders import assets_parse
 

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from catalog_portal.catalog.demo.synthetic import SYNTHETIC_ID, synthetic_items_add
+from catalog_portal.demo.synthetic import SYNTHETIC_ID, synthetic_items_add
 from catalog_portal.lib.db_sessions import command_limits, open_sessions_limit
 from tests.portal_process import http_request, portal_process
 

@@ -1,6 +1,6 @@
 """Who is asking: the one answer for pages, the STAC API, the tiles and the data API.
 
-A request says who it is with a signed data URL (``data/signing.py``), an API token
+A request says who it is with a signed data URL (``data/signed_urls.py``), an API token
 (``Authorization: Bearer``) or a Django session cookie, in that order of precedence: a
 signature stands for its signer alone, and a token wins over a session. ``request_user`` turns
 any of them into a user; Django's middleware (``accounts/middleware.py``), the tile app and
@@ -68,7 +68,7 @@ def request_user(*, credentials: Credentials, session: SessionBase | None = None
     """
     if credentials.signed is not None:
         # Imported here: the data app's signing needs the catalogue, which needs this app.
-        from catalog_portal.data.signing import signed_url_user
+        from catalog_portal.data.signed_urls import signed_url_user
 
         signer = signed_url_user(path=credentials.signed.path, query=dict(credentials.signed.query))
         if signer is None:

@@ -3,10 +3,10 @@
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
-from catalog_portal.api.errors import add_exception_handlers
+from catalog_portal.api.error_responses import add_exception_handlers
 from catalog_portal.api.parser import BoundedJsonParser
 from catalog_portal.api.routes import router
-from catalog_portal.api.signing import router as signing_router
+from catalog_portal.api.sign_endpoint import router as signing_router
 from catalog_portal.lib.urls import API_PATH
 
 api = NinjaAPI(

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja.parser import Parser
 
 from catalog_portal.catalog.search import limits
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 
 
 class BoundedJsonParser(Parser):

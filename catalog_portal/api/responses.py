@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, JsonResponse
 
 from catalog_portal.api.documents import GEOJSON, JSON, Urls, item_document
-from catalog_portal.api.fields import apply_fields
+from catalog_portal.api.fields_extension import apply_fields
 from catalog_portal.catalog.search import ItemPage
 
 

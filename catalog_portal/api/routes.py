@@ -11,8 +11,8 @@ from pydantic import field_validator
 from catalog_portal.api import openapi as doc
 from catalog_portal.api.conformance import CONFORMS_TO
 from catalog_portal.api.documents import GEOJSON, JSON, Urls, collection_document, item_document
-from catalog_portal.api.errors import NotFound
-from catalog_portal.api.fields import parse_fields
+from catalog_portal.api.error_responses import NotFound
+from catalog_portal.api.fields_extension import parse_fields
 from catalog_portal.api.responses import item_collection_response
 from catalog_portal.catalog.queryables import queryables_for
 from catalog_portal.catalog.search import item_search, search_from_params

@@ -56,7 +56,7 @@ class Collection(models.Model):
     # on every catalogue page view would be the slowest part of the page.
     item_count = models.PositiveIntegerField(default=0, editable=False)
     # Whether any item spans an interval; when none does, a temporal search is a plain
-    # range on the datetime index (see search/items.py).
+    # range on the datetime index (see search/query.py).
     has_interval_items = models.BooleanField(default=False, editable=False)
     # JSON Schema properties of the items' queryable properties (catalog/queryables.py).
     queryables = models.JSONField(default=dict, editable=False)

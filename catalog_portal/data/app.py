@@ -8,7 +8,7 @@ Members of ZIP archives are files too: ``/data/<archive>.zip/<member path>`` (``
 A file is served only when an item the caller may see names it as an asset (the file itself,
 or the archive it is in); anything else, a restricted file included, is a plain 404, so its
 existence is not given away. The caller is who their API token (``Authorization: Bearer``),
-their session cookie or a signed URL (``signing.py``) says.
+their session cookie or a signed URL (``signed_urls.py``) says.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.routing import Route
 from catalog_portal.accounts.authentication import Credentials, InvalidToken, SignatureInvalid
 from catalog_portal.accounts.tokens import WWW_AUTHENTICATE
 from catalog_portal.data.files import data_file_lookup
-from catalog_portal.data.signing import is_signed
+from catalog_portal.data.signed_urls import is_signed
 from catalog_portal.data.zips import MemberResponse
 from catalog_portal.lib.asgi_django import django_call
 from catalog_portal.lib.asgi_errors import UnexpectedErrors, error_response, status_handlers

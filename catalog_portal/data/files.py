@@ -13,7 +13,7 @@ from catalog_portal.catalog.access import User
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX, asset_path, data_path
 from catalog_portal.catalog.models import AssetFile
 from catalog_portal.catalog.selectors import visible_asset_file
-from catalog_portal.data.signing import SignedUrl, data_url_sign, is_signed
+from catalog_portal.data.signed_urls import SignedUrl, data_url_sign, is_signed
 from catalog_portal.data.zips import ZipMember, archive_split, member_media_type, zip_member_find
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from catalog_portal.lib.db_errors import DATABASE_UNAVAILABLE, database_failure
 
 logger = logging.getLogger("catalog_portal.errors")
 
-# The STAC API's codes (api/errors.py); other statuses use HTTP's own phrase.
+# The STAC API's codes (api/error_responses.py); other statuses use HTTP's own phrase.
 CODES = {400: "InvalidParameterValue", 404: "NotFound"}
 FAILED = "the server could not answer this request; the error was logged"
 UNAVAILABLE = "the service is unavailable for a moment; try again shortly"

@@ -11,7 +11,7 @@ from django.core.exceptions import BadRequest, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from catalog_portal.catalog.search import limits
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.lib.urls import path_is_api
 
 

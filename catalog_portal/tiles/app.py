@@ -1,12 +1,12 @@
 """The tile server: a FastAPI application mounted at /tiles in the portal's ASGI process.
 
-Built from titiler.core factories whose readers resolve catalogue items (``items.py``) and
+Built from titiler.core factories whose readers resolve catalogue items (``item_tiles.py``) and
 registered searches (``mosaics.py``) through the portal's search and access layers. Beside them:
 ``session.py`` (who asks), ``catalog_items.py``/``search_items.py`` (what a request reads,
 ``catalog_cache.py`` keeps it a few seconds), ``reader.py`` (files below
 DATA_ROOT only), ``renders.py`` (collection render defaults), ``caching.py`` (ETag, 304),
-``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``errors.py`` (the status table),
-``gdal.py`` (COG settings), ``images.py`` (encoding, PNG compression),
+``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``error_responses.py`` (the
+status table), ``gdal.py`` (COG settings), ``images.py`` (encoding, PNG compression),
 ``models.py``/``registry.py`` (registered searches).
 """
 
@@ -16,10 +16,10 @@ from fastapi import Depends, FastAPI
 from titiler.core.factory import TMSFactory
 
 from catalog_portal.tiles.caching import CacheHeadersMiddleware
-from catalog_portal.tiles.errors import errors_install
+from catalog_portal.tiles.error_responses import errors_install
 from catalog_portal.tiles.gdal import gdal_configure
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
-from catalog_portal.tiles.items import ITEM_PREFIX, item_tiler_make
+from catalog_portal.tiles.item_tiles import ITEM_PREFIX, item_tiler_make
 from catalog_portal.tiles.limits import request_body_check, request_limits_check
 from catalog_portal.tiles.mosaics import router as mosaics_router
 

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog_portal.lib.etags import etag_matches
-from catalog_portal.tiles.errors import NotModified
+from catalog_portal.tiles.error_responses import NotModified
 
 STATE_KEY = "cache_headers"
 

@@ -12,7 +12,7 @@ from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.selectors import visible_item
 from catalog_portal.lib.asgi_django import Credentials
 from catalog_portal.tiles.catalog_cache import catalog_cached
-from catalog_portal.tiles.errors import ItemNotFound
+from catalog_portal.tiles.error_responses import ItemNotFound
 from catalog_portal.tiles.session import Viewer, viewer_lookup
 
 

@@ -19,7 +19,7 @@ from rio_tiler.types import AssetInfo, AssetType, BBox
 from catalog_portal.catalog.assets import asset_path
 from catalog_portal.tiles.catalog_items import CatalogItem
 from catalog_portal.tiles.datum import reading_name
-from catalog_portal.tiles.errors import AssetNotServable
+from catalog_portal.tiles.error_responses import AssetNotServable
 from catalog_portal.tiles.reads import feature_check, read_options_check, read_size_check
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from titiler.core.dependencies import (
 )
 
 from catalog_portal.catalog.search import InvalidParameter
-from catalog_portal.tiles.errors import RenderNotFound
+from catalog_portal.tiles.error_responses import RenderNotFound
 from catalog_portal.tiles.limits import ASSET_OPTIONS, ASSET_SYNTAX
 
 # Parameters that choose the layer: when a request gives one, render defaults stay out.

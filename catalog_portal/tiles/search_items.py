@@ -16,7 +16,7 @@ from catalog_portal.lib.asgi_django import Credentials
 from catalog_portal.tiles.bounds import BBox, bbox_intersection, collections_extent
 from catalog_portal.tiles.catalog_cache import catalog_cached
 from catalog_portal.tiles.catalog_items import CatalogItem, catalog_item_make, renders_of
-from catalog_portal.tiles.errors import SearchNotFound
+from catalog_portal.tiles.error_responses import SearchNotFound
 from catalog_portal.tiles.registry import registered_search_get, search_parse, search_register
 from catalog_portal.tiles.session import Viewer, connection_release, viewer_lookup
 

@@ -21,7 +21,7 @@ from django.http import QueryDict
 
 from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import ItemSearch, limits, search_from_params
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.web.metadata import field_spec
 
 PAGE_SIZE = 20

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog_portal.catalog.access import Viewer
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.lib.urls import tiles_url_build
 from catalog_portal.tiles.registry import registered_ids_filter, search_id_of, search_register
 

@@ -10,7 +10,7 @@ import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog_portal.web.links import SAFE_SCHEMES
+from catalog_portal.web.safe_urls import SAFE_SCHEMES
 
 EXTENSIONS = ["extra", "sane_lists"]
 

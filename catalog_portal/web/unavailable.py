@@ -21,7 +21,7 @@ def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> Ht
         return None
     failure = database_failure(error=error, path=request.path)
     if path_is_api(request.path):
-        # The STAC API's error shape (api/errors.py), for failures before its router runs.
+        # The STAC API's error shape (api/error_responses.py), for failures before its router runs.
         response: HttpResponse = JsonResponse(
             {"code": "ServiceUnavailable", "description": failure.message}, status=failure.status
         )

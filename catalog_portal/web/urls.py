@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catalog_portal.web import sharing, views
+from catalog_portal.web import share_form, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,10 +10,10 @@ urlpatterns = [
     path("docs/", views.docs, name="docs"),
     path("docs/<slug:slug>/", views.docs, name="docs-page"),
     path("collections/<str:collection_id>/", views.collection_page, name="collection"),
-    path("collections/<str:collection_id>/share/", sharing.share_add, name="collection-share"),
+    path("collections/<str:collection_id>/share/", share_form.share_add, name="collection-share"),
     path(
         "collections/<str:collection_id>/shares/<int:share_id>/remove/",
-        sharing.share_remove,
+        share_form.share_remove,
         name="collection-unshare",
     ),
     path(

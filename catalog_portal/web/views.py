@@ -23,7 +23,7 @@ from catalog_portal.web.explore import chosen_collection, explore_state
 from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
-from catalog_portal.web.sharing import ShareForm
+from catalog_portal.web.share_form import ShareForm
 
 
 @require_GET

@@ -6,8 +6,7 @@ from typing import Any
 
 from catalog_portal.catalog.search import limits
 from catalog_portal.catalog.search.cql2_filter import filter_parse
-from catalog_portal.catalog.search.errors import InvalidParameter
-from catalog_portal.catalog.search.items import ItemSearch
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.params import (
     parse_bbox,
     parse_intersects,
@@ -16,6 +15,7 @@ from catalog_portal.catalog.search.params import (
     parse_list,
     parse_sortby,
 )
+from catalog_portal.catalog.search.query import ItemSearch
 
 
 def search_from_params(

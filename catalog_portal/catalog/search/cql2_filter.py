@@ -19,8 +19,8 @@ from django.db.models import F, Q
 from django.db.models.fields.json import KT
 
 from catalog_portal.catalog.search import limits
-from catalog_portal.catalog.search.errors import InvalidParameter
-from catalog_portal.catalog.search.fields import COLUMNS, TEMPORAL, compare, field_path
+from catalog_portal.catalog.search.columns import COLUMNS, TEMPORAL, compare, field_path
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.like import Like
 from catalog_portal.catalog.search.params import parse_geometry, parse_timestamp
 from catalog_portal.catalog.spatial import PREDICATES, FootprintRelation

@@ -16,8 +16,8 @@ from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
 
 from catalog_portal.catalog.search import limits
-from catalog_portal.catalog.search.errors import InvalidParameter
-from catalog_portal.catalog.search.fields import COLUMNS, compare, field_path
+from catalog_portal.catalog.search.columns import COLUMNS, compare, field_path
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.params import SortKey
 
 # Every order ends with these, so that it is total and a boundary row is unambiguous.

@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 
 MAX_LIMIT = 1_000  # items per page; a larger limit is served as this (STAC API)
 MAX_IDS = 1_000  # ids per request

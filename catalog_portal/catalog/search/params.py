@@ -13,7 +13,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from catalog_portal.catalog.search import limits
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 
 DEFAULT_LIMIT = 10
 OPEN = ("", "..")

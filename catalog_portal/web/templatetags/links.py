@@ -1,10 +1,10 @@
-"""``{% load links %}``: the template side of web/links.py."""
+"""``{% load links %}``: the template side of web/safe_urls.py."""
 
 from __future__ import annotations
 
 from django import template
 
-from catalog_portal.web.links import url_is_safe
+from catalog_portal.web.safe_urls import url_is_safe
 
 register = template.Library()
 

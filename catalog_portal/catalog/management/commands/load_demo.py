@@ -1,4 +1,4 @@
-"""``python manage.py load_demo``: the demo catalogue, generated offline (see catalog/demo/)."""
+"""``manage.py load_demo``: the demo catalogue, generated offline (see catalog_portal/demo/)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
-from catalog_portal.catalog.demo.loader import DEMO_PASSWORD, DEMO_USER, demo_catalog_load
-from catalog_portal.catalog.demo.synthetic import SYNTHETIC_ID, synthetic_items_add
 from catalog_portal.catalog.management.bulk import BulkCommand
 from catalog_portal.catalog.models import Collection
+from catalog_portal.demo.loader import DEMO_PASSWORD, DEMO_USER, demo_catalog_load
+from catalog_portal.demo.synthetic import SYNTHETIC_ID, synthetic_items_add
 
 
 class Command(BulkCommand):

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from catalog_portal.api.documents import JSON
 from catalog_portal.api.openapi import documented
 from catalog_portal.data.files import data_href_sign
-from catalog_portal.data.signing import lifetime_check
+from catalog_portal.data.signed_urls import lifetime_check
 
 router = Router(tags=["signing"])
 

@@ -16,7 +16,7 @@ from catalog_portal.catalog.access import User, Viewer, viewer_read
 from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.search import keyset
 from catalog_portal.catalog.search.cql2_filter import filter_condition
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.params import DEFAULT_LIMIT, SortKey, bbox_geometry
 from catalog_portal.catalog.spatial import FootprintIntersects
 

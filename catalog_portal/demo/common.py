@@ -13,7 +13,7 @@ from rasterio.transform import Affine, array_bounds
 from rasterio.warp import transform_geom
 
 from catalog_portal.catalog.assets import data_href
-from catalog_portal.catalog.demo.cogs import cog_write
+from catalog_portal.demo.cogs import cog_write
 
 STAC_VERSION = "1.0.0"
 # Collections are STAC 1.1, where item_assets is a core field (in 1.0 it needs the item-assets

@@ -16,9 +16,9 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog_portal.catalog.demo.common import STAC_VERSION
 from catalog_portal.catalog.ingest import collection_stats_refresh, collection_upsert
 from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.demo.common import STAC_VERSION
 
 SYNTHETIC_ID = "synthetic-sentinel-2"
 CHUNK = (

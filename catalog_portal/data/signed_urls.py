@@ -27,7 +27,7 @@ from django.core import signing
 from django.utils.crypto import constant_time_compare
 
 from catalog_portal.catalog.access import User
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 
 SALT = "catalog_portal.data.signed-url"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from catalog_portal.catalog.search.errors import InvalidParameter
+from catalog_portal.catalog.search.exceptions import InvalidParameter
 
 # Queryables with columns of their own; every other name is a key of the item's properties.
 COLUMNS = {

@@ -9,12 +9,12 @@ from pathlib import Path
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from catalog_portal.catalog.demo.common import DemoCollection
-from catalog_portal.catalog.demo.flood import flood_collections
-from catalog_portal.catalog.demo.orthophotos import orthophoto_collections
-from catalog_portal.catalog.demo.sentinel2 import sentinel2_collection
 from catalog_portal.catalog.ingest import UpsertReport, collection_upsert, items_upsert
 from catalog_portal.catalog.models import Collection
+from catalog_portal.demo.common import DemoCollection
+from catalog_portal.demo.flood import flood_collections
+from catalog_portal.demo.orthophotos import orthophoto_collections
+from catalog_portal.demo.sentinel2 import sentinel2_collection
 
 DEMO_GROUP = "demo-group"
 # Development only (README says so): the demo user sees the restricted Osttirol orthophotos.

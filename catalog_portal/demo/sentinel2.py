@@ -16,8 +16,8 @@ from pyproj import Transformer
 from rasterio.crs import CRS
 from rasterio.transform import from_origin
 
-from catalog_portal.catalog.demo import imagery
-from catalog_portal.catalog.demo.common import (
+from catalog_portal.demo import imagery
+from catalog_portal.demo.common import (
     COG_TYPE,
     EXT,
     DemoCollection,
