@@ -1,5 +1,6 @@
 """The portal's one ASGI application: /tiles goes to the FastAPI tile app, /data to the data
-API (Starlette), the rest to Django.
+API (Starlette), the rest to Django; the three machine front doors (/api, /tiles, /data)
+answer other origins (lib/asgi_cors.py).
 
 uvicorn serves it (``python manage.py serve``); several such processes can run behind a load
 balancer because none keeps state of its own.
@@ -18,8 +19,9 @@ django_app = get_asgi_application()
 from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 
 from catalog_portal.data.app import create_data_app  # noqa: E402
+from catalog_portal.lib.asgi_cors import cross_origin  # noqa: E402
 from catalog_portal.lib.asgi_security import django_security  # noqa: E402
-from catalog_portal.lib.urls import TILES_PATH  # noqa: E402
+from catalog_portal.lib.urls import TILES_PATH, path_is_api  # noqa: E402
 from catalog_portal.tiles.app import create_tiles_app  # noqa: E402
 
 
@@ -34,11 +36,13 @@ def mount(prefix: str, app: ASGIApp) -> ASGIApp:
 
 
 tiles_app = create_tiles_app()
-# Path prefixes served by apps of their own, with the headers and HTTPS redirect pages have.
+# Path prefixes served by apps of their own, with the headers and HTTPS redirect pages have,
+# readable from other origins as the STAC API is (pages are not).
 MOUNTS = {
-    prefix: django_security(mount(prefix, app))
+    prefix: django_security(cross_origin(mount(prefix, app)))
     for prefix, app in {TILES_PATH: tiles_app, "/data": create_data_app()}.items()
 }
+api_app = cross_origin(django_app)
 
 
 async def application(scope, receive, send) -> None:
@@ -51,4 +55,4 @@ async def application(scope, receive, send) -> None:
         if path == prefix or path.startswith(prefix + "/"):
             await app(scope, receive, send)
             return
-    await django_app(scope, receive, send)
+    await (api_app if path_is_api(path) else django_app)(scope, receive, send)

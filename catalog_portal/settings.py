@@ -20,6 +20,7 @@ from catalog_portal.lib.env import (
     env_float,
     env_int,
     env_list,
+    env_origins,
     env_path,
     env_secret,
     env_str,
@@ -40,6 +41,9 @@ if not DEBUG and not ALLOWED_HOSTS:
         "ALLOWED_HOSTS is required when DEBUG is off, e.g. portal.example.org"
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Web apps on other origins that may read the STAC API, tiles and data (lib/asgi_cors.py):
+# "*" any, without cookies (API tokens work); listed origins also with the portal's cookies.
+CORS_ALLOWED_ORIGINS = env_origins("CORS_ALLOWED_ORIGINS", ["*"])
 
 # Raster files of the catalogue (the demo's COGs among them). Asset hrefs of the form
 # "/data/<path>" resolve to files below this folder.

@@ -77,6 +77,10 @@ def test_the_development_secret_key_is_generated_once_and_kept(settings, tmp_pat
         ({"DEBUG": "false", "SECRET_KEY": "s" * 50}, "ALLOWED_HOSTS"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
         ({"CSP_IMAGE_HOSTS": "'unsafe-inline'"}, "CSP_IMAGE_HOSTS"),
+        ({"CORS_ALLOWED_ORIGINS": "app.example.org"}, "CORS_ALLOWED_ORIGINS"),
+        ({"CORS_ALLOWED_ORIGINS": "https://app.example.org/"}, "CORS_ALLOWED_ORIGINS"),
+        ({"CORS_ALLOWED_ORIGINS": "*,ftp://app.example.org"}, "CORS_ALLOWED_ORIGINS"),
+        ({"CORS_ALLOWED_ORIGINS": "https://app.example.org:port"}, "CORS_ALLOWED_ORIGINS"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_POOL": "maybe"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_CONN_MAX_AGE": "60"}, "DB_POOL"),
         ({"DATABASE_URL": "postgres://db/portal", "DB_PARALLEL_WORKERS": "-1"}, "DB_PARALLEL"),
@@ -93,6 +97,13 @@ def test_a_bad_value_fails_at_start_naming_the_variable(monkeypatch, tmp_path, e
     with pytest.raises(ImproperlyConfigured) as failure:
         settings_run(monkeypatch, tmp_path, **env)
     assert named in str(failure.value)
+
+
+def test_cors_origins_are_compared_as_browsers_send_them(monkeypatch, tmp_path):
+    names = settings_run(monkeypatch, tmp_path, CORS_ALLOWED_ORIGINS="*, HTTPS://App.example.org")
+    assert names["CORS_ALLOWED_ORIGINS"] == ["*", "https://app.example.org"]
+    none = settings_run(monkeypatch, tmp_path, CORS_ALLOWED_ORIGINS="")
+    assert none["CORS_ALLOWED_ORIGINS"] == []
 
 
 def test_postgresql_sessions_run_without_parallel_workers_by_default(db):

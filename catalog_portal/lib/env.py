@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -71,6 +72,38 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_origins(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated list of web origins (``https://host[:port]``, as a browser's
+    ``Origin`` header spells them: lower case, no path) and ``*`` entries."""
+    origins = []
+    for value in env_list(name, default):
+        if value == "*":
+            origins.append(value)
+            continue
+        try:
+            url = urlsplit(value)
+            url.port  # noqa: B018 (raises on a port that is not a number)
+        except ValueError:
+            url = None
+        if (
+            url is None
+            or url.scheme.lower() not in {"http", "https"}
+            or not url.hostname
+            or url.username is not None
+            or url.path
+            or url.query
+            or url.fragment
+            or value.endswith(("?", "#"))
+        ):
+            # A browser's Origin never has a path (not even "/"), so such an entry would
+            # never match and the mistake would go unseen.
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an origin like https://app.example.org or *."
+            )
+        origins.append(value.lower())
+    return origins
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
