@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from catalog_portal.catalog.models import Collection, Item
+from tests import portal_process
 from tests.conftest import read_json
-from tests.portal_process import ROOT, test_database_url
 from tests.test_import_reading import collection_doc, write
 from tests.test_import_stac import import_stac
 
@@ -32,11 +32,16 @@ def generated_collection(folder) -> str:
 
 def test_a_killed_import_keeps_counts_right_and_a_rerun_completes_it(transactional_db, tmp_path):
     source = generated_collection(tmp_path)
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": portal_process.test_database_url(),
+        "PYTHONUNBUFFERED": "1",
+    }
     child = subprocess.Popen(
         [sys.executable, "manage.py", "import_stac", source, "--batch-size", "50",
          "--verbosity", "2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=portal_process.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True,
     )  # fmt: skip
     committed_lines = 0
     for line in child.stdout:

@@ -105,6 +105,38 @@ def test_allow_host_widens_what_may_be_followed(db, tmp_path):
     assert Item.objects.get().collection.stac_id == "widened"
 
 
+class Redirector(LocalServer):
+    """Answers every request with a redirect to ``target``."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        super().__init__()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        redirector = self
+
+        class Handler(JsonHandler):
+            def do_GET(self) -> None:
+                self.send_response(302)
+                self.send_header("Location", redirector.target)
+                self.end_headers()
+
+        return Handler
+
+
+def test_a_redirect_to_another_host_is_not_followed(db, tmp_path):
+    with Canary() as canary, Redirector(f"{canary.url}/item.json") as redirector:
+        write(
+            tmp_path / "collection.json",
+            collection_doc("redirected", [{"rel": "item", "href": f"{redirector.url}/item.json"}]),
+        )
+        host = redirector.url.removeprefix("http://")
+        _, err = import_stac(tmp_path / "collection.json", "--allow-host", host)
+        assert canary.requests == []
+    assert not Item.objects.exists()
+    assert f"{redirector.url}/item.json" in err
+
+
 def test_an_unreadable_link_is_reported_and_the_rest_imported(db, tmp_path):
     write(tmp_path / "good.json", item_doc("good", "partial", links=[]))
     (tmp_path / "broken.json").write_text("{not json")
