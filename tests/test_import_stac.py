@@ -45,11 +45,11 @@ def test_invalid_items_are_reported_by_id_with_the_reason(db):
     assert "has no time zone" in err
 
 
-def test_relative_asset_hrefs_become_absolute_and_catalog_links_are_dropped(db):
-    import_stac(STATIC_CATALOG)
+def test_local_files_outside_data_root_are_refused_and_catalog_links_are_dropped(db):
+    _, err = import_stac(STATIC_CATALOG)
     item = Item.objects.get(stac_id="S2A_33TVN_20210903_0_L2A")
-    expected = DATA / "static_catalog/static-s2/S2A_33TVN_20210903_0_L2A/B04.tif"
-    assert item.stac["assets"]["B04"]["href"] == str(expected)
+    assert "B04" not in item.stac["assets"]
+    assert "asset B04 of item S2A_33TVN_20210903_0_L2A refused" in err
     assert [link["rel"] for link in item.stac["links"]] == ["license"]
 
 
@@ -76,7 +76,8 @@ def test_reimport_keeps_curation_set_by_admins(db):
 
 
 def test_a_single_item_file_imports_with_its_collection(db):
-    import_stac(STATIC_ITEM)
+    # Its collection sits in the folder above: outside the item's own folder unless allowed.
+    import_stac(STATIC_ITEM, "--allow-path", DATA / "static_catalog")
     assert list(Item.objects.values_list("stac_id", "collection__stac_id")) == [
         ("S2A_33TVN_20210903_0_L2A", "static-s2")
     ]
@@ -195,3 +196,16 @@ def test_an_unreachable_api_is_reported(db):
 def test_a_bad_bbox_is_a_usage_error(db):
     with pytest.raises(CommandError, match="four comma-separated numbers"):
         import_stac(STATIC_CATALOG, "--bbox", "1,2,3")
+
+
+@pytest.mark.parametrize(
+    "spelling", [["--bbox=-85.4,30.1,-85.2,30.3"], ["--bbox", "-85.4,30.1,-85.2,30.3"]]
+)
+def test_a_bbox_west_of_greenwich_works_with_or_without_an_equals_sign(db, stac_api, spelling):
+    west = stac_api.items[3]
+    west["geometry"]["coordinates"] = [
+        [[-85.3, 30.2], [-85.25, 30.2], [-85.25, 30.25], [-85.3, 30.25], [-85.3, 30.2]]
+    ]
+    west["bbox"] = [-85.3, 30.2, -85.25, 30.25]
+    import_stac(stac_api.url, "--collection", "api-s2", *spelling)
+    assert list(Item.objects.values_list("stac_id", flat=True)) == [west["id"]]

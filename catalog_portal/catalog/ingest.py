@@ -46,6 +46,9 @@ class UpsertReport:
     updated: int = 0
     unchanged: int = 0
     invalid: list[InvalidStac] = field(default_factory=list)
+    # Ids met again in the same upsert: the first document was kept, these skipped.
+    duplicates: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -56,6 +59,8 @@ class UpsertReport:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.invalid.extend(other.invalid)
+        self.duplicates.extend(other.duplicates)
+        self.updated_ids.extend(other.updated_ids)
 
 
 def parse_stac_datetime(value: Any, *, stac_id: str, name: str) -> dt.datetime:
@@ -182,13 +187,17 @@ def items_upsert(
 ) -> UpsertReport:
     """Create or update items of ``collection``; each batch is one transaction.
 
-    Invalid documents are reported in ``UpsertReport.invalid`` and skipped; an item whose
-    document has not changed is left untouched, so re-running an import writes nothing.
+    Invalid documents are reported in ``UpsertReport.invalid`` and skipped, as are ids met a
+    second time (``duplicates``: the first document is kept); an item whose document has not
+    changed is left untouched, so re-running an import writes nothing. Each batch commits
+    with the collection's count and statistics, so an import killed mid-way leaves them true
+    to what it wrote (a re-run then finds those items unchanged and writes the rest).
     ``on_batch`` is called with each batch's report (for progress bars).
     """
     total = UpsertReport()
+    seen: set[str] = set()
     for batch in _batches(stacs, batch_size):
-        report = _items_upsert_batch(collection, batch)
+        report = _items_upsert_batch(collection, batch, seen)
         total.add(report)
         if on_batch is not None:
             on_batch(report)
@@ -214,14 +223,16 @@ def collection_stats_refresh(*, collection: Collection) -> int:
     return stats["item_count"]
 
 
-def _items_upsert_batch(collection: Collection, batch: list[dict]) -> UpsertReport:
+def _items_upsert_batch(collection: Collection, batch: list[dict], seen: set[str]) -> UpsertReport:
     report = UpsertReport()
     valid: dict[str, tuple[dict, dict[str, Any]]] = {}
     for stac in batch:
-        if (
-            isinstance(stac, dict)
-            and stac.get("collection", collection.stac_id) != collection.stac_id
-        ):
+        stac_id = stac.get("id") if isinstance(stac, dict) else None
+        if isinstance(stac_id, str) and stac_id in seen:
+            report.duplicates.append(stac_id)
+            continue
+        # An item that names no collection (no key, or null) joins this one.
+        if isinstance(stac, dict) and stac.get("collection") not in (None, collection.stac_id):
             report.invalid.append(
                 InvalidStac(str(stac.get("id")), f"belongs to collection {stac['collection']!r}")
             )
@@ -229,6 +240,7 @@ def _items_upsert_batch(collection: Collection, batch: list[dict]) -> UpsertRepo
         try:
             document = {**stac, "collection": collection.stac_id}
             valid[document["id"]] = (document, item_columns(document))
+            seen.add(document["id"])
         except InvalidStac as error:
             report.invalid.append(error)
         except (TypeError, KeyError, AttributeError) as error:
@@ -262,6 +274,9 @@ def _items_upsert_batch(collection: Collection, batch: list[dict]) -> UpsertRepo
             Item.objects.bulk_update(to_update, ["stac", "updated", *ITEM_COLUMNS])
         asset_files_replace(items=[*to_create, *to_update])
         report.created, report.updated = len(to_create), len(to_update)
+        report.updated_ids = [item.stac_id for item in to_update]
+        if to_create or to_update:
+            collection_stats_refresh(collection=collection)
     return report
 
 

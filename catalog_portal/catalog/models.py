@@ -223,3 +223,30 @@ class CollectionShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collection} → {self.user or self.group}"
+
+
+class CollectionSource(models.Model):
+    """Where an imported collection came from: a STAC API's URL or the folder (or URL folder)
+    of static files, and the collection's id there (it differs after ``import_stac --as``).
+
+    ``import_stac`` refuses to write a collection from a source not recorded here unless told
+    to (``--update``), so an import never silently replaces someone else's collection.
+    """
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="sources")
+    source = models.CharField(max_length=2000)
+    source_collection_id = models.CharField(max_length=255)
+    first_imported = models.DateTimeField(auto_now_add=True)
+    last_imported = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_imported", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "source", "source_collection_id"],
+                name="collection_source_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection} ← {self.source} ({self.source_collection_id})"

@@ -1,0 +1,128 @@
+"""Fetching the documents of an untrusted STAC source: only inside the source's own folder or
+origin (or what ``--allow-path``/``--allow-host`` add), never a redirect out of it, never more
+than a size limit. A STAC file is someone else's input: followed blindly, its links would make
+the portal read local files or call hosts on its network (SSRF)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import requests
+
+REMOTE_SCHEMES = ("http", "https")
+TIMEOUT_SECONDS = 30
+
+
+class LinkRefused(Exception):
+    """A document that may not or cannot be read; the message says why."""
+
+
+def href_join(href: str, base: str) -> str:
+    """``href`` made absolute against the document it was found in (a URL or a local path)."""
+    if urlsplit(base).scheme in REMOTE_SCHEMES:
+        return urljoin(base, href)
+    if urlsplit(href).scheme:  # file:, http:, s3:, ... ("C:" is not a concern on POSIX)
+        return href
+    return os.path.normpath(os.path.join(os.path.dirname(base), href))
+
+
+def local_path(href: str) -> Path | None:
+    """The local file an absolute href names (a path or a ``file:`` URL), None for URLs."""
+    parts = urlsplit(href)
+    if parts.scheme == "file":
+        return Path(unquote(parts.path))
+    if not parts.scheme and href.startswith("/"):
+        return Path(href)
+    return None
+
+
+@dataclass
+class SourceScope:
+    """Where a source's links may lead, and how much may be read."""
+
+    folders: list[Path] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)  # "host" or "host:port"
+    max_bytes: int = 64 * 1024 * 1024
+
+    @classmethod
+    def of(
+        cls, source: str, *, allow_hosts: list[str], allow_paths: list[str], max_bytes: int
+    ) -> SourceScope:
+        """The scope of ``source``: its folder, or its origin, plus what was allowed."""
+        scope = cls(max_bytes=max_bytes, hosts=list(allow_hosts))
+        scope.folders = [Path(path).resolve() for path in allow_paths]
+        parts = urlsplit(source)
+        if parts.scheme in REMOTE_SCHEMES:
+            scope.hosts.append(parts.netloc)
+        else:
+            scope.folders.append(Path(source).resolve().parent)
+        return scope
+
+    def refusal(self, href: str) -> str | None:
+        """Why ``href`` may not be read, or None when it may."""
+        path = local_path(href)
+        if path is not None:
+            resolved = path.resolve()  # symlinks count where they lead
+            if any(resolved.is_relative_to(folder) for folder in self.folders):
+                return None
+            return "outside the source's folder (allow it with --allow-path)"
+        parts = urlsplit(href)
+        if parts.scheme not in REMOTE_SCHEMES:
+            return f"a {parts.scheme or 'relative'} link is not read"
+        if parts.netloc in self.hosts or parts.hostname in self.hosts:
+            return None
+        return f"outside the source ({parts.netloc}; allow it with --allow-host)"
+
+    def check(self, href: str) -> None:
+        reason = self.refusal(href)
+        if reason is not None:
+            raise LinkRefused(reason)
+
+
+class _ScopedSession(requests.Session):
+    """A session that follows a redirect only inside the scope."""
+
+    def __init__(self, scope: SourceScope) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def get_redirect_target(self, resp):
+        target = super().get_redirect_target(resp)
+        if target is not None:
+            self.scope.check(urljoin(resp.url, target))
+        return target
+
+
+def scoped_session(scope: SourceScope) -> requests.Session:
+    """A requests session for everything read from one source (also for pystac-client)."""
+    return _ScopedSession(scope)
+
+
+def document_bytes(href: str, *, scope: SourceScope, session: requests.Session) -> bytes:
+    """The bytes of the document at absolute ``href`` (raises LinkRefused)."""
+    scope.check(href)
+    path = local_path(href)
+    if path is not None:
+        try:
+            with path.open("rb") as file:
+                data = file.read(scope.max_bytes + 1)
+        except OSError as error:
+            raise LinkRefused(f"cannot be read ({error.strerror or error})") from None
+    else:
+        try:
+            with session.get(href, stream=True, timeout=TIMEOUT_SECONDS) as response:
+                response.raise_for_status()
+                buffer = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    buffer += chunk
+                    if len(buffer) > scope.max_bytes:
+                        break
+                data = bytes(buffer)
+        except requests.RequestException as error:
+            raise LinkRefused(f"cannot be read ({error.__class__.__name__})") from None
+    if len(data) > scope.max_bytes:
+        raise LinkRefused(f"larger than {scope.max_bytes} bytes (--max-document-bytes)")
+    return data
