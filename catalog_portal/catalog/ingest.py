@@ -219,12 +219,12 @@ def items_upsert(
 def collection_stats_refresh(*, collection: Collection) -> int:
     """Recompute what ingest keeps about ``collection``'s items (their count and queryables),
     so pages read it instead of scanning items; returns the count."""
-    from catalog_portal.catalog.queryables import collection_queryables
+    from catalog_portal.catalog.queryables import queryables_refreshed
 
     items = Item.objects.filter(collection=collection)
     stats = {
         "item_count": items.count(),
-        "queryables": collection_queryables(collection),
+        "queryables": queryables_refreshed(collection),
         "has_interval_items": items.filter(is_interval=True).exists(),
     }
     Collection.objects.filter(pk=collection.pk).update(**stats)
