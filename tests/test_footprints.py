@@ -4,6 +4,7 @@ or absent (``"geometry": null``); at ingest, in search, in the API, on pages and
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 import requests
@@ -66,6 +67,22 @@ def test_a_split_footprint_is_found_on_either_side_of_180_degrees_only(
     assert search_ids(client, bbox="-179.9,60,-179,61") == [sentinel_3["id"]]
     # A polygon read across the whole world would match here, on the far side of the Earth.
     assert search_ids(client, bbox="0,60,10,61") == []
+
+
+def test_import_stac_reports_the_split(make_collection, sentinel_3, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_collection(sentinel_3["collection"])
+    # Without its links to the live API, which reading it offline is another matter.
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps({**sentinel_3, "links": []}))
+    out = StringIO()
+    call_command("import_stac", str(path), stdout=out, stderr=StringIO(), verbosity=0)
+    assert (
+        f"repaired item {sentinel_3['id']}: footprint split at the antimeridian" in out.getvalue()
+    )
 
 
 def test_importing_a_split_footprint_again_changes_nothing(make_collection, sentinel_3):

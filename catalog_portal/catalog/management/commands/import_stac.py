@@ -104,8 +104,10 @@ class Command(BulkCommand):
 
     def _progress(self, bar: tqdm, batch: UpsertReport) -> None:
         bar.update(batch.written + batch.unchanged + len(batch.invalid))
-        if batch.invalid:
+        if batch.invalid or batch.repaired:
             # Lifts the progress bar while writing, so warnings do not tear it.
             with tqdm.external_write_mode():
                 for error in batch.invalid:
                     self.stderr.write(f"invalid item {error}")
+                for repaired in batch.repaired:
+                    self.stdout.write(f"repaired item {repaired}")
