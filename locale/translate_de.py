@@ -133,6 +133,9 @@ GERMAN = {
     "Show image previews on the map": "Bildvorschau auf der Karte zeigen",
     "Preview unavailable": "Vorschau nicht verfügbar",
     "This item has no assets.": "Dieses Element hat keine Dateien.",
+    "This item has no footprint: its STAC document gives no geometry, so there is nothing to "
+    "show on a map.": "Dieses Element hat keinen Umriss: Sein STAC-Dokument nennt keine "
+    "Geometrie, daher gibt es nichts auf einer Karte zu zeigen.",
     # Accounts, tokens and sharing
     "Token name": "Name des Tokens",
     "What will use it, e.g. “laptop notebook” or “nightly job”.": "Wofür er gedacht ist, z. B. "

@@ -1,13 +1,39 @@
-"""Curation in Django's admin: featured collections, categories, order and visibility."""
+"""Curation in Django's admin: featured collections, categories, order, visibility and the
+filters (queryables) a collection offers."""
 
+from django import forms
 from django.contrib import admin
 
 from catalog_portal.catalog.ingest import collection_stats_refresh
 from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.queryables import InvalidQueryables, queryables_check
+
+
+class CollectionForm(forms.ModelForm):
+    """The collection's fields, with its queryables checked like a source API's are."""
+
+    class Meta:
+        model = Collection
+        fields = ["queryables_source", "queryables"]  # the admin adds its fieldsets' others
+
+    def clean_queryables(self):
+        try:
+            return queryables_check(self.cleaned_data["queryables"])
+        except InvalidQueryables as error:
+            raise forms.ValidationError(f"Not usable as queryables: {error}.") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        edited = "queryables" in self.changed_data and "queryables_source" not in self.changed_data
+        if edited and cleaned.get("queryables_source") == Collection.QueryablesSource.ITEMS:
+            # Queryables edited by hand are kept: deriving them again would undo the edit.
+            cleaned["queryables_source"] = Collection.QueryablesSource.ADMIN
+        return cleaned
 
 
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
+    form = CollectionForm
     list_display = [
         "stac_id", "title", "category", "featured", "featured_order", "visibility", "item_count",
     ]  # fmt: skip
@@ -20,8 +46,17 @@ class CollectionAdmin(admin.ModelAdmin):
         (None, {"fields": ["stac_id", "title", "description"]}),
         ("Curation", {"fields": ["category", "featured", "featured_order", "thumbnail"]}),
         ("Access", {"fields": ["visibility", "groups"]}),
+        ("Filters", {"fields": ["queryables_source", "queryables"]}),
         ("STAC", {"classes": ["collapse"], "fields": ["stac", "item_count", "created", "updated"]}),
     ]
+
+    def save_model(self, request, obj: Collection, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if (
+            "queryables_source" in form.changed_data
+            and obj.queryables_source == obj.QueryablesSource.ITEMS
+        ):
+            collection_stats_refresh(collection=obj)
 
 
 @admin.register(Item)

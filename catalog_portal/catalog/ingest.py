@@ -14,10 +14,9 @@ from typing import Any
 
 import pystac
 from django.db import transaction
-from shapely.geometry import shape
-from shapely.validation import explain_validity
 
 from catalog_portal.catalog.assets import local_asset_files
+from catalog_portal.catalog.footprints import FootprintInvalid, footprint_clean
 from catalog_portal.catalog.models import AssetFile, Collection, Item
 
 # Curation fields of Collection that a loader may set; importing STAC alone never touches them.
@@ -49,6 +48,8 @@ class UpsertReport:
     # Ids met again in the same upsert: the first document was kept, these skipped.
     duplicates: list[str] = field(default_factory=list)
     updated_ids: list[str] = field(default_factory=list)
+    # Items written with a repaired footprint, as "<id>: footprint split at the antimeridian".
+    repaired: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -61,6 +62,7 @@ class UpsertReport:
         self.invalid.extend(other.invalid)
         self.duplicates.extend(other.duplicates)
         self.updated_ids.extend(other.updated_ids)
+        self.repaired.extend(other.repaired)
 
 
 def parse_stac_datetime(value: Any, *, stac_id: str, name: str) -> dt.datetime:
@@ -114,17 +116,16 @@ def item_columns(stac: dict) -> dict[str, Any]:
         "bbox_xmax": None,
         "bbox_ymax": None,
     }
-    if stac.get("geometry") is not None:
-        try:
-            footprint = shape(stac["geometry"])
-        except Exception as error:
-            raise InvalidStac(stac_id, f"geometry is not valid GeoJSON ({error})") from None
-        if footprint.is_empty or not footprint.is_valid:
-            raise InvalidStac(stac_id, f"geometry is invalid: {explain_validity(footprint)}")
+    try:
+        footprint = footprint_clean(stac.get("geometry"))
+    except FootprintInvalid as error:
+        raise InvalidStac(stac_id, str(error)) from None
+    if footprint.bounds is not None:
         xmin, ymin, xmax, ymax = footprint.bounds
-        if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
-            raise InvalidStac(stac_id, "geometry is outside longitude/latitude bounds")
-        columns.update(bbox_xmin=xmin, bbox_ymin=ymin, bbox_xmax=xmax, bbox_ymax=ymax)
+        columns.update(
+            geometry=footprint.geometry, bbox_xmin=xmin, bbox_ymin=ymin, bbox_xmax=xmax,
+            bbox_ymax=ymax,
+        )  # fmt: skip
     # Our own checks come first for their clearer messages; pystac then checks the rest.
     try:
         pystac.Item.from_dict(stac, preserve_dict=True, migrate=False)
@@ -132,6 +133,24 @@ def item_columns(stac: dict) -> dict[str, Any]:
         reason = f"not a STAC item ({error.__class__.__name__}: {error})"
         raise InvalidStac(stac_id, reason) from None
     return columns
+
+
+def item_footprint_repair(stac: dict) -> tuple[dict, str]:
+    """``stac`` with its footprint split at the antimeridian or repaired where needed (a new
+    document; ``stac`` is left as it was) and what was repaired, "" if nothing. Raises
+    InvalidStac for a footprint that cannot be kept."""
+    stac_id = stac.get("id") if isinstance(stac.get("id"), str) else "<no id>"
+    try:
+        footprint = footprint_clean(stac.get("geometry"))
+    except FootprintInvalid as error:
+        raise InvalidStac(stac_id, str(error)) from None
+    if not footprint.repair:
+        return stac, ""
+    # The document says what the columns say: the API serves the repaired footprint.
+    repaired = {**stac, "geometry": footprint.geometry}
+    if footprint.stac_bbox is not None:
+        repaired["bbox"] = footprint.stac_bbox
+    return repaired, footprint.repair
 
 
 def collection_upsert(
@@ -209,12 +228,12 @@ def items_upsert(
 def collection_stats_refresh(*, collection: Collection) -> int:
     """Recompute what ingest keeps about ``collection``'s items (their count and queryables),
     so pages read it instead of scanning items; returns the count."""
-    from catalog_portal.catalog.queryables import collection_queryables
+    from catalog_portal.catalog.queryables import queryables_refreshed
 
     items = Item.objects.filter(collection=collection)
     stats = {
         "item_count": items.count(),
-        "queryables": collection_queryables(collection),
+        "queryables": queryables_refreshed(collection),
         "has_interval_items": items.filter(is_interval=True).exists(),
     }
     Collection.objects.filter(pk=collection.pk).update(**stats)
@@ -238,9 +257,11 @@ def _items_upsert_batch(collection: Collection, batch: list[dict], seen: set[str
             )
             continue
         try:
-            document = {**stac, "collection": collection.stac_id}
+            document, repair = item_footprint_repair({**stac, "collection": collection.stac_id})
             valid[document["id"]] = (document, item_columns(document))
             seen.add(document["id"])
+            if repair:
+                report.repaired.append(f"{document['id']}: footprint {repair}")
         except InvalidStac as error:
             report.invalid.append(error)
         except (TypeError, KeyError, AttributeError) as error:

@@ -27,6 +27,11 @@ class Collection(models.Model):
         PUBLIC = "public", "Public"
         RESTRICTED = "restricted", "Restricted to groups"
 
+    class QueryablesSource(models.TextChoices):
+        ITEMS = "items", "Derived from the items"
+        SOURCE = "source", "The source STAC API's queryables"
+        ADMIN = "admin", "Set by an administrator"
+
     stac_id = models.CharField("STAC id", max_length=255, unique=True)
     title = models.CharField(max_length=500, blank=True)
     description = models.TextField(blank=True)
@@ -58,8 +63,25 @@ class Collection(models.Model):
     # Whether any item spans an interval; when none does, a temporal search is a plain
     # range on the datetime index (see search/query.py).
     has_interval_items = models.BooleanField(default=False, editable=False)
+
     # JSON Schema properties of the items' queryable properties (catalog/queryables.py).
-    queryables = models.JSONField(default=dict, editable=False)
+    queryables = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "JSON Schema of each property searches may filter on, as "
+            '{"eo:cloud_cover": {"type": "number", "minimum": 0, "maximum": 100}}; the explore '
+            "page offers a filter for each."
+        ),
+    )
+    # Derived ones are computed again whenever items are written; the others are kept.
+    queryables_source = models.CharField(
+        "queryables from",
+        max_length=16,
+        choices=QueryablesSource,
+        default=QueryablesSource.ITEMS,
+        help_text="Choose “Derived from the items” to have them computed again on saving.",
+    )
     thumbnail = models.CharField(
         max_length=1000,
         blank=True,

@@ -44,6 +44,10 @@ class AssetNotServable(LookupError):
     """An asset whose href is not a file below DATA_ROOT: the tiler reads nothing else."""
 
 
+class NoFootprint(LookupError):
+    """An item without geometry: nothing places it on a map, so it has no tiles."""
+
+
 class NotModified(Exception):
     """The client's cached copy (If-None-Match) is current: answered 304 without rendering."""
 
@@ -58,6 +62,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     ItemNotFound: 404,
     SearchNotFound: 404,
     AssetNotServable: 404,
+    NoFootprint: 404,
     RenderNotFound: 400,
     InvalidParameter: 400,
     # A name the client chose: a bad parameter rather than a missing resource.

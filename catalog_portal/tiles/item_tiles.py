@@ -16,6 +16,7 @@ from titiler.core.factory import MultiBaseTilerFactory
 
 from catalog_portal.tiles.caching import cache_check
 from catalog_portal.tiles.catalog_items import CatalogItem, catalog_item_find
+from catalog_portal.tiles.errors import NoFootprint
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.images import image_render
 from catalog_portal.tiles.reader import CatalogItemReader
@@ -34,6 +35,9 @@ def catalog_item(
     found = catalog_item_find(
         credentials=request_credentials(request=request), collection_id=collection, item_id=item
     )
+    if found.stac.geometry is None:
+        # STAC allows items without geometry; the readers place tiles by the item's bbox.
+        raise NoFootprint(f"item {item!r} has no footprint: there is nothing to draw on a map")
     cache_check(request=request, version=found.version, private=found.restricted)
     return found
 

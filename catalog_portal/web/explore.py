@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 
 from catalog_portal.catalog.models import Collection
+from catalog_portal.catalog.queryables import queryables_ranked
 from catalog_portal.catalog.search import ItemSearch, limits, search_from_params
 from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.web.metadata import field_spec
@@ -161,7 +162,7 @@ def explore_state(query: QueryDict, *, queryables: dict[str, dict[str, Any]]) ->
         token=query.get("token", ""),
         preview=query.get("preview") == "1",
     )
-    for name, schema in sorted(queryables.items(), key=lambda entry: _label(entry[0]).lower()):
+    for name, schema in queryables_ranked(queryables):  # most useful first
         control = _control(name, schema, query)
         if control is not None:
             state.filters.append(control)

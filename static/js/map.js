@@ -62,6 +62,19 @@ export function geometryBounds(geometry) {
   return [west, south, east, north];
 }
 
+// The bounds to fit a footprint in: one split at the antimeridian (its parts meet at -180°
+// and 180°, as the portal stores such footprints) is fitted across 180°, which MapLibre
+// takes with longitudes past 180, instead of around the whole world.
+export function footprintBounds(geometry) {
+  const [west, south, east, north] = geometryBounds(geometry);
+  if (west > -180 || east < 180) return [west, south, east, north];
+  const shifted = (coordinates) => typeof coordinates[0] === "number"
+    ? [coordinates[0] < 0 ? coordinates[0] + 360 : coordinates[0], coordinates[1]]
+    : coordinates.map(shifted);
+  const across = geometryBounds({ coordinates: shifted(geometry.coordinates) });
+  return across[2] - across[0] < east - west ? across : [west, south, east, north];
+}
+
 // Footprint outline and a faint fill for GeoJSON `data` in the source `id`.
 export function addFootprints(map, id, data, { beforeId } = {}) {
   map.addSource(id, { type: "geojson", data, promoteId: "id" });

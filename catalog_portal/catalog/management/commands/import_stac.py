@@ -165,6 +165,11 @@ class Command(BulkCommand):
                 report.item_skipped(
                     "duplicate id", f"item {stac_id}: duplicate id in this import; the first kept"
                 )
+            if batch.repaired:
+                # Written, with a footprint the portal split or repaired: told, not skipped.
+                with tqdm.external_write_mode():
+                    for repaired in batch.repaired:
+                        self.stdout.write(f"repaired item {repaired}")
             if target.merging:
                 for stac_id in batch.updated_ids:
                     report.notice(f"merged: item {stac_id} replaced the stored one")
