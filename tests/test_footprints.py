@@ -79,7 +79,8 @@ def test_import_stac_reports_the_split(make_collection, sentinel_3, tmp_path):
     path = tmp_path / "item.json"
     path.write_text(json.dumps({**sentinel_3, "links": []}))
     out = StringIO()
-    call_command("import_stac", str(path), stdout=out, stderr=StringIO(), verbosity=0)
+    # The collection is the portal's own (not imported), so writing into it takes --update.
+    call_command("import_stac", str(path), "--update", stdout=out, stderr=StringIO(), verbosity=0)
     assert (
         f"repaired item {sentinel_3['id']}: footprint split at the antimeridian" in out.getvalue()
     )
