@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from catalog_portal.catalog.demo.loader import DEMO_USER
+from catalog_portal.demo.loader import DEMO_USER
 from django.contrib.auth.models import User
 
 from tests.conftest import session_cookie

@@ -16,7 +16,7 @@ from titiler.core.factory import MultiBaseTilerFactory
 
 from catalog_portal.tiles.caching import cache_check
 from catalog_portal.tiles.catalog_items import CatalogItem, catalog_item_find
-from catalog_portal.tiles.errors import NoFootprint
+from catalog_portal.tiles.error_responses import NoFootprint
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.images import image_render
 from catalog_portal.tiles.reader import CatalogItemReader
