@@ -9,7 +9,7 @@ from django.utils.deprecation import MiddlewareMixin
 
 from catalog_portal.lib.db_errors import (
     DATABASE_UNAVAILABLE,
-    database_failure,
+    database_failure_of,
     django_response_finish,
 )
 from catalog_portal.lib.urls import path_is_api
@@ -19,7 +19,7 @@ def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> Ht
     """The 503 page for ``error`` when it means the database cannot answer, else None."""
     if not isinstance(error, DATABASE_UNAVAILABLE):
         return None
-    failure = database_failure(error=error, path=request.path)
+    failure = database_failure_of(error)
     if path_is_api(request.path):
         # The STAC API's error shape (api/errors.py), for failures before its router runs.
         response: HttpResponse = JsonResponse(
@@ -31,7 +31,7 @@ def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> Ht
         response = HttpResponse(
             render_to_string("503.html", {"message": failure.message}), status=failure.status
         )
-    return django_response_finish(response=response, failure=failure)
+    return django_response_finish(request=request, response=response, error=error)
 
 
 class DatabaseUnavailableMiddleware(MiddlewareMixin):
