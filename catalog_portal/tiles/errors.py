@@ -44,6 +44,11 @@ class AssetNotServable(LookupError):
     """An asset whose href is not a file below DATA_ROOT: the tiler reads nothing else."""
 
 
+class AssetFileMissing(LookupError):
+    """An asset whose file is catalogued but not on disk (removed, or not copied yet): 404, as
+    the data API answers for the same file, rather than GDAL's failure as a 500."""
+
+
 class NotModified(Exception):
     """The client's cached copy (If-None-Match) is current: answered 304 without rendering."""
 
@@ -58,6 +63,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     ItemNotFound: 404,
     SearchNotFound: 404,
     AssetNotServable: 404,
+    AssetFileMissing: 404,
     RenderNotFound: 400,
     InvalidParameter: 400,
     # A name the client chose: a bad parameter rather than a missing resource.
