@@ -17,6 +17,7 @@ import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.log import log_response
+from django.utils.translation import gettext_noop
 
 logger = logging.getLogger("catalog_portal.database")
 _LOG_MESSAGE = "database %s at %s: %s"
@@ -49,14 +50,20 @@ class DatabaseFailure:
         return {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
 
 
+# In English for programs; marked for translation so that pages show them in the visitor's
+# language (web/unavailable.py).
 TIMED_OUT = DatabaseFailure(
     status=503,
-    message="The request took too long and was stopped. Narrow it (fewer items, a smaller "
-    "area or a simpler filter) or try again later.",
+    message=gettext_noop(
+        "The request took too long and was stopped. Narrow it (fewer items, a smaller "
+        "area or a simpler filter) or try again later."
+    ),
 )
 UNAVAILABLE = DatabaseFailure(
     status=503,
-    message="The catalogue is temporarily unavailable. Please try again in a few seconds.",
+    message=gettext_noop(
+        "The catalogue is temporarily unavailable. Please try again in a few seconds."
+    ),
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext
 
 from catalog_portal.lib.db_errors import (
     DATABASE_UNAVAILABLE,
@@ -27,10 +28,9 @@ def unavailable_page(*, request: HttpRequest, error: BaseException | None) -> Ht
         )
     else:
         # Rendered without the request: its context processors (the user, the session) would
-        # ask the database that just failed.
-        response = HttpResponse(
-            render_to_string("503.html", {"message": failure.message}), status=failure.status
-        )
+        # ask the database that just failed. The language is the one LocaleMiddleware chose.
+        context = {"message": gettext(failure.message)}
+        response = HttpResponse(render_to_string("503.html", context), status=failure.status)
     return django_response_finish(request=request, response=response, error=error)
 
 
