@@ -291,6 +291,14 @@ GERMAN = {
     "The portal failed to answer this request. The failure is logged; please try again later.": "Das Portal konnte diese Anfrage nicht beantworten. Der Fehler wurde protokolliert; bitte "
     "versuchen Sie es später noch einmal.",
     "Start this page again without parameters": "Diese Seite ohne Parameter neu beginnen",
+    "Temporarily unavailable": "Vorübergehend nicht verfügbar",
+    "The catalogue is temporarily unavailable. Please try again in a few seconds.": "Der "
+    "Katalog ist vorübergehend nicht erreichbar. Bitte versuchen Sie es in ein paar Sekunden "
+    "erneut.",
+    "The request took too long and was stopped. Narrow it (fewer items, a smaller area or a "
+    "simpler filter) or try again later.": "Die Anfrage hat zu lange gedauert und wurde "
+    "abgebrochen. Schränken Sie sie ein (weniger Elemente, ein kleineres Gebiet oder ein "
+    "einfacherer Filter) oder versuchen Sie es später erneut.",
 }
 
 
@@ -300,8 +308,11 @@ def main(path: Path) -> int:
     for entry in po:
         german = GERMAN.get(entry.msgid)
         if german is None:
+            # msgmerge's guess for a new text (a similar old one's German) stays marked fuzzy,
+            # so that tests/test_i18n.py fails until the text is translated here.
             missing.append(entry.msgid)
-        elif isinstance(german, tuple):
+            continue
+        if isinstance(german, tuple):
             entry.msgstr_plural = {0: german[0], 1: german[1]}
         else:
             entry.msgstr = german

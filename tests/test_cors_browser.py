@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from catalog_portal.demo.loader import DEMO_USER
 from django.contrib.auth.models import User
 
+from catalog_portal.demo.loader import DEMO_USER
 from tests.conftest import session_cookie
 from tests.local_server import JsonHandler, LocalServer
 

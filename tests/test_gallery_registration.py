@@ -8,6 +8,9 @@ from catalog_portal.web.gallery import EXAMPLES
 
 
 def test_the_first_visit_registers_each_example_search_under_its_content_hash(client, demo):
+    # Searches that the shared server registered for earlier tests are committed: start empty
+    # (inside this test's transaction, rolled back after it).
+    RegisteredSearch.objects.all().delete()
     client.get("/gallery/")
     expected = {search_id_of(query=example.search) for example in EXAMPLES}
     assert set(RegisteredSearch.objects.values_list("id", flat=True)) == expected

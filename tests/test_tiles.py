@@ -4,6 +4,8 @@ access, caching and errors, over real HTTP against the demo's real COGs."""
 from __future__ import annotations
 
 import concurrent.futures
+import logging
+import shutil
 import warnings
 
 import morecantile
@@ -396,6 +398,34 @@ def test_assets_whose_href_is_not_below_data_root_are_refused(
         )
         assert response.status_code == 404, response.text
         assert "not a file the portal serves" in response.json()["detail"]
+
+
+def test_an_item_whose_file_is_missing_is_404_naming_the_asset_without_a_traceback(
+    portal_server, make_collection, make_item, demo_files, tmp_path, settings, caplog
+):
+    # A DATA_ROOT of this test's own, with a copy of a demo COG where the item's href points.
+    settings.DATA_ROOT = tmp_path
+    copied = tmp_path / "test" / "B04.tif"
+    copied.parent.mkdir()
+    shutil.copyfile(next(demo_files[0].rglob("*.tif")), copied)
+    stac = make_item(make_collection("test-collection"), "vanishing").stac
+    base = item_url(f"{portal_server}/tiles", stac)
+    assert requests.get(f"{base}/info", params={"assets": "B04"}).status_code == 200
+
+    copied.unlink()
+    lookups_clear()
+    with caplog.at_level(logging.INFO):
+        for path in (
+            f"{tile_path(centre_tile(stac, 12), '.png')}",
+            "/preview.png",
+            "/info",
+            "/statistics",
+        ):
+            response = requests.get(base + path, params={"assets": "B04"})
+            assert response.status_code == 404, (path, response.text)
+            assert response.json()["detail"] == "the file of asset 'B04' is missing", path
+    assert not [record for record in caplog.records if record.exc_info], caplog.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 # --- caching ------------------------------------------------------------------------------

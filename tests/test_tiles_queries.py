@@ -71,3 +71,26 @@ def test_a_cached_mosaic_tile_still_reads_who_may_see_what(portal_server, demo, 
     assert again.status_code == 200
     assert len(statements) == 1, statements
     assert "catalog_collection" in statements[0]
+
+
+def test_an_item_tile_reads_who_may_see_what_without_the_collections_documents(
+    portal_server, demo, settings
+):
+    """An item's tiles need the caller's scope (a cache key, and a subquery of the item's
+    read), not the documents of every collection they may see."""
+    settings.TILES_LOOKUP_SECONDS = 60
+    newest = max(
+        next(c for c in demo if c.stac["id"] == GFM).items,
+        key=lambda stac: stac["properties"]["datetime"],
+    )
+    url = (
+        f"{portal_server}/tiles/collections/{GFM}/items/{newest['id']}"
+        f"{tile_path(centre_tile(newest, 13), '.png')}"
+    )
+    assert requests.get(url, timeout=60).status_code == 200
+    with statements_counted() as statements:
+        again = requests.get(url, params={"rescale": "0,1"}, timeout=60)
+    assert again.status_code == 200
+    assert len(statements) == 1, statements
+    assert "catalog_collection" in statements[0]
+    assert '"stac"' not in statements[0], statements[0]

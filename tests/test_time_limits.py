@@ -9,6 +9,7 @@ synthetic items that a search on an unindexed property cannot finish within it.
 from __future__ import annotations
 
 import json
+import logging
 import urllib.parse
 
 import pytest
@@ -90,6 +91,29 @@ def test_management_commands_are_not_held_to_the_portal_limit(many_items, client
         with command_limits():
             assert client.get(SLOW_SEARCH).status_code == 200
         assert client.get(SLOW_SEARCH).status_code == 503
+    finally:
+        settings.DB_STATEMENT_TIMEOUT = portal_limit
+        open_sessions_limit()
+
+
+def test_a_request_past_the_time_limit_is_logged_once(many_items, client, settings, caplog):
+    # Django logs every answer of 400 and more; ours are logged by lib/db_errors.py with the
+    # path and the database's words, and Django must not add a second line for them.
+    portal_limit = settings.DB_STATEMENT_TIMEOUT
+    settings.DB_STATEMENT_TIMEOUT = 0.001
+    try:
+        open_sessions_limit()
+        for path in (SLOW_SEARCH, SLOW_PAGE):
+            caplog.clear()
+            with caplog.at_level(logging.INFO):
+                assert client.get(path).status_code == 503
+            logged = [
+                (r.name, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING
+            ]
+            assert len(logged) == 1, logged
+            name, message = logged[0]
+            assert name == "catalog_portal.database"
+            assert message.startswith(f"database timed out at {path.split('?')[0]}: ")
     finally:
         settings.DB_STATEMENT_TIMEOUT = portal_limit
         open_sessions_limit()

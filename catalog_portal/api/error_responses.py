@@ -14,7 +14,7 @@ from catalog_portal.catalog.search import InvalidParameter
 from catalog_portal.data.files import HrefNotSignable
 from catalog_portal.lib.db_errors import (
     DATABASE_UNAVAILABLE,
-    database_failure,
+    database_failure_of,
     django_response_finish,
 )
 
@@ -30,9 +30,9 @@ def _error(
 
 
 def _database_unavailable(api: NinjaAPI, request: HttpRequest, error: Exception) -> HttpResponse:
-    failure = database_failure(error=error, path=request.path)
+    failure = database_failure_of(error)
     response = _error(api, request, failure.status, "ServiceUnavailable", failure.message)
-    return django_response_finish(response=response, failure=failure)
+    return django_response_finish(request=request, response=response, error=error)
 
 
 def add_exception_handlers(api: NinjaAPI) -> None:

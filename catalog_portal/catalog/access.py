@@ -67,7 +67,7 @@ def collection_may_share(*, user: User, collection: Collection) -> bool:
 class Viewer:
     """A caller and what they may see, read once per request: their user, the primary keys of
     their visible collections (equal scopes compare equal, so caches can share by them) and
-    those collections, in the catalogue's order."""
+    those collections, in the catalogue's order (none when read by ``viewer_scope_read``)."""
 
     user: User = field(compare=False)
     collection_ids: frozenset[int]
@@ -103,3 +103,11 @@ def viewer_read(*, user: User) -> Viewer:
         collection_ids=frozenset(c.pk for c in collections),
         collections=collections,
     )
+
+
+def viewer_scope_read(*, user: User) -> Viewer:
+    """``user`` and the primary keys of the collections they may see, without the collections
+    (one query, no documents): for callers that need the scope alone, such as an item's
+    tiles, whose item is read with its collection and cached by the scope."""
+    ids = visible_collections(user).values_list("pk", flat=True)
+    return Viewer(user=user, collection_ids=frozenset(ids))

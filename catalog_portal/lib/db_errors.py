@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 import psycopg
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils.log import log_response
+from django.utils.translation import gettext_noop
 
 logger = logging.getLogger("catalog_portal.database")
+_LOG_MESSAGE = "database %s at %s: %s"
 
 # Django wraps the driver's errors in its own classes; the driver's are listed too for code
 # that talks to psycopg or sqlite3 directly (the pool, a raw cursor).
@@ -47,32 +50,63 @@ class DatabaseFailure:
         return {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
 
 
+# In English for programs; marked for translation so that pages show them in the visitor's
+# language (web/unavailable.py).
 TIMED_OUT = DatabaseFailure(
     status=503,
-    message="The request took too long and was stopped. Narrow it (fewer items, a smaller "
-    "area or a simpler filter) or try again later.",
+    message=gettext_noop(
+        "The request took too long and was stopped. Narrow it (fewer items, a smaller "
+        "area or a simpler filter) or try again later."
+    ),
 )
 UNAVAILABLE = DatabaseFailure(
     status=503,
-    message="The catalogue is temporarily unavailable. Please try again in a few seconds.",
+    message=gettext_noop(
+        "The catalogue is temporarily unavailable. Please try again in a few seconds."
+    ),
 )
 
 
+def database_failure_of(error: BaseException) -> DatabaseFailure:
+    """The answer to ``error`` (one of DATABASE_UNAVAILABLE): a time limit or an outage."""
+    return TIMED_OUT if _timed_out(error) else UNAVAILABLE
+
+
 def database_failure(*, error: BaseException, path: str) -> DatabaseFailure:
-    """The answer to ``error`` (one of DATABASE_UNAVAILABLE), logged once with ``path``."""
-    failure = TIMED_OUT if _timed_out(error) else UNAVAILABLE
-    kind = "timed out" if failure is TIMED_OUT else "unavailable"
-    logger.warning("database %s at %s: %s", kind, path, _first_line(error))
+    """The answer to ``error`` (one of DATABASE_UNAVAILABLE), logged once with ``path``: for
+    the ASGI apps (tiles, data), whose servers do not log an answered request themselves."""
+    failure = database_failure_of(error)
+    logger.warning(_LOG_MESSAGE, _kind(failure), path, _first_line(error))
     return failure
 
 
-def django_response_finish(*, response: HttpResponse, failure: DatabaseFailure) -> HttpResponse:
-    """Give a Django answer to a database failure its headers, and keep Django's request log
-    from logging it a second time (database_failure did, with the path)."""
+def django_response_finish(
+    *, request: HttpRequest, response: HttpResponse, error: BaseException
+) -> HttpResponse:
+    """Give a Django answer to a database failure its headers, and log it once with the path.
+
+    Django's request handler logs every answer of 400 and more through ``log_response``,
+    which logs a response only once; logging ours through it, with our logger and level,
+    leaves Django's own "Service Unavailable" line out (tests/test_time_limits.py checks).
+    """
+    failure = database_failure_of(error)
     for name, value in failure.headers.items():
         response[name] = value
-    response._has_been_logged = True
+    log_response(
+        _LOG_MESSAGE,
+        _kind(failure),
+        request.path,
+        _first_line(error),
+        response=response,
+        request=request,
+        logger=logger,
+        level="warning",
+    )
     return response
+
+
+def _kind(failure: DatabaseFailure) -> str:
+    return "timed out" if failure is TIMED_OUT else "unavailable"
 
 
 def _timed_out(error: BaseException) -> bool:

@@ -53,11 +53,14 @@ def catalog_item_find(*, credentials: Credentials, collection_id: str, item_id: 
         item = visible_item(user=viewer.user, collection_id=collection_id, item_id=item_id)
         return catalog_item_make(item=item, collection=item.collection) if item else None
 
+    # The item is read with its collection (and the scope as a subquery): the caller's
+    # collections themselves, documents and all, are not needed.
     found = viewer_lookup(
         credentials,
         lambda viewer: catalog_cached(
             ("item", viewer.scope, collection_id, item_id), lambda: lookup(viewer)
         ),
+        collections=False,
     )
     if found is None:
         raise ItemNotFound(f"no item {item_id!r} in collection {collection_id!r}")

@@ -48,6 +48,11 @@ class NoFootprint(LookupError):
     """An item without geometry: nothing places it on a map, so it has no tiles."""
 
 
+class AssetFileMissing(LookupError):
+    """An asset whose file is catalogued but not on disk (removed, or not copied yet): 404, as
+    the data API answers for the same file, rather than GDAL's failure as a 500."""
+
+
 class NotModified(Exception):
     """The client's cached copy (If-None-Match) is current: answered 304 without rendering."""
 
@@ -63,6 +68,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     SearchNotFound: 404,
     AssetNotServable: 404,
     NoFootprint: 404,
+    AssetFileMissing: 404,
     RenderNotFound: 400,
     InvalidParameter: 400,
     # A name the client chose: a bad parameter rather than a missing resource.

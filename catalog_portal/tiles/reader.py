@@ -19,7 +19,7 @@ from rio_tiler.types import AssetInfo, AssetType, BBox
 from catalog_portal.catalog.assets import asset_path
 from catalog_portal.tiles.catalog_items import CatalogItem
 from catalog_portal.tiles.datum import reading_name
-from catalog_portal.tiles.error_responses import AssetNotServable
+from catalog_portal.tiles.error_responses import AssetFileMissing, AssetNotServable
 from catalog_portal.tiles.reads import feature_check, read_options_check, read_size_check
 
 logger = logging.getLogger(__name__)
@@ -168,6 +168,9 @@ class CatalogItemReader(STACReader):
         path = asset_path(stac_asset.href)
         if path is None:
             raise AssetNotServable(f"asset {name!r} is not a file the portal serves")
+        if not path.is_file():
+            logger.warning("catalogued file %s is missing below DATA_ROOT", path)
+            raise AssetFileMissing(f"the file of asset {name!r} is missing")
         extra = stac_asset.extra_fields
         info = AssetInfo(
             url=reading_name(path),

@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from catalog_portal.catalog.access import User
+from catalog_portal.catalog.access import Viewer
 from catalog_portal.catalog.search import ItemSearch, item_search, search_from_params
 from catalog_portal.tiles.models import RegisteredSearch
 
@@ -37,12 +37,12 @@ def search_id_of(*, query: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def search_register(*, user: User, query: dict[str, Any]) -> RegisteredSearch:
-    """Save ``query`` (after checking it as ``user`` would run it) under its content hash."""
+def search_register(*, viewer: Viewer, query: dict[str, Any]) -> RegisteredSearch:
+    """Save ``query`` (after checking it as ``viewer`` would run it) under its content hash."""
     query = search_fields(query=query)
     search = search_parse(query=query)
     # Runs the search once: unknown collections and bad filters are refused now, not per tile.
-    item_search(user=user, search=dataclasses.replace(search, limit=1))
+    item_search(viewer=viewer, search=dataclasses.replace(search, limit=1))
     search_id = search_id_of(query=query)
     registered, _ = RegisteredSearch.objects.get_or_create(id=search_id, defaults={"query": query})
     return registered

@@ -114,6 +114,4 @@ def _search_items(viewer: Viewer, search: ItemSearch, bbox: BBox) -> CatalogItem
 
 def search_register_as(*, credentials: Credentials, query: dict[str, Any]) -> str:
     """Register ``query`` as the caller would run it; returns the search id."""
-    return viewer_lookup(
-        credentials, lambda viewer: search_register(user=viewer.user, query=query).id
-    )
+    return viewer_lookup(credentials, lambda viewer: search_register(viewer=viewer, query=query).id)

@@ -17,7 +17,7 @@ from django.db import connection
 from starlette.requests import Request
 
 from catalog_portal.accounts.authentication import Credentials, request_user
-from catalog_portal.catalog.access import Viewer, viewer_read
+from catalog_portal.catalog.access import Viewer, viewer_read, viewer_scope_read
 
 __all__ = ["Viewer", "connection_release", "request_credentials", "viewer_lookup", "viewer_resolve"]
 
@@ -29,13 +29,15 @@ def request_credentials(*, request: Request) -> Credentials:
     return Credentials.of(headers=request.headers, cookies=request.cookies)
 
 
-def viewer_resolve(*, credentials: Credentials) -> Viewer:
-    """The user behind ``credentials`` and the collections they may see (sync: one query for
-    the collections, plus the session's or token's own).
+def viewer_resolve(*, credentials: Credentials, collections: bool = True) -> Viewer:
+    """The user behind ``credentials`` and what they may see (sync: one query, plus the
+    session's or token's own): the collections themselves, or with ``collections=False`` only
+    their primary keys (``Viewer.scope``).
 
     Raises InvalidToken for a token that names nobody.
     """
-    return viewer_read(user=request_user(credentials=credentials))
+    user = request_user(credentials=credentials)
+    return viewer_read(user=user) if collections else viewer_scope_read(user=user)
 
 
 def connection_release() -> None:
@@ -45,10 +47,13 @@ def connection_release() -> None:
         connection.close()
 
 
-def viewer_lookup(credentials: Credentials, lookup: Callable[[Viewer], T]) -> T:
-    """``lookup`` for the caller with ``credentials`` (resolved now, never cached); the
-    thread's database connection is given back afterwards."""
+def viewer_lookup(
+    credentials: Credentials, lookup: Callable[[Viewer], T], *, collections: bool = True
+) -> T:
+    """``lookup`` for the caller with ``credentials`` (resolved now, never cached, with or
+    without their collections: ``viewer_resolve``); the thread's database connection is given
+    back afterwards."""
     try:
-        return lookup(viewer_resolve(credentials=credentials))
+        return lookup(viewer_resolve(credentials=credentials, collections=collections))
     finally:
         connection_release()

@@ -166,7 +166,7 @@ def example_searches_register(*, viewer: Viewer) -> list[str]:
 def example_search_register(*, viewer: Viewer, example: Example) -> str:
     """Register ``example``'s search as ``viewer`` runs it; its id, or "" if it is refused."""
     try:
-        return search_register(user=viewer.user, query=example.search).id
+        return search_register(viewer=viewer, query=example.search).id
     except InvalidParameter as error:
         logger.warning("gallery example %s has no preview: %s", example.name, error)
         return ""

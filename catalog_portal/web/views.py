@@ -16,7 +16,7 @@ from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.catalog.sharing import collection_access_list
-from catalog_portal.lib.db_errors import database_failure, django_response_finish
+from catalog_portal.lib.db_errors import database_failure_of, django_response_finish
 from catalog_portal.lib.urls import api_url_build, item_tiles_path_build
 from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.explore import chosen_collection, explore_state
@@ -230,9 +230,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError as error:
         # Who is asking may be anyone: the database's words go to the log only.
-        failure = database_failure(error=error, path=request.path)
+        failure = database_failure_of(error)
         response = JsonResponse(
             {"status": "unavailable", "database": connection.vendor}, status=failure.status
         )
-        return django_response_finish(response=response, failure=failure)
+        return django_response_finish(request=request, response=response, error=error)
     return JsonResponse({"status": "ok", "database": connection.vendor})
