@@ -18,6 +18,7 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from catalog_portal.catalog.assets import local_asset_files
+from catalog_portal.catalog.file_owners import foreign_assets_drop
 from catalog_portal.catalog.models import AssetFile, Collection, Item
 
 # Curation fields of Collection that a loader may set; importing STAC alone never touches them.
@@ -46,6 +47,8 @@ class UpsertReport:
     updated: int = 0
     unchanged: int = 0
     invalid: list[InvalidStac] = field(default_factory=list)
+    # Assets left out of items that were written: their file belongs to another collection.
+    refused_assets: list[InvalidStac] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -56,6 +59,7 @@ class UpsertReport:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.invalid.extend(other.invalid)
+        self.refused_assets.extend(other.refused_assets)
 
 
 def parse_stac_datetime(value: Any, *, stac_id: str, name: str) -> dt.datetime:
@@ -235,6 +239,16 @@ def _items_upsert_batch(collection: Collection, batch: list[dict]) -> UpsertRepo
             report.invalid.append(InvalidStac("<unreadable>", f"not a JSON object ({error})"))
 
     with transaction.atomic():
+        dropped = foreign_assets_drop(
+            collection=collection, documents=(document for document, _ in valid.values())
+        )
+        report.refused_assets.extend(
+            InvalidStac(
+                stac_id,
+                f"asset {key!r} left out: its file {path} belongs to collection {owner!r}",
+            )
+            for stac_id, key, path, owner in dropped
+        )
         existing = {
             item.stac_id: item
             for item in Item.objects.filter(collection=collection, stac_id__in=list(valid))

@@ -87,6 +87,10 @@ class Command(BulkCommand):
         )
         if total.invalid:
             self.stderr.write(f"{len(total.invalid)} invalid items were skipped (listed above).")
+        if total.refused_assets:
+            self.stderr.write(
+                f"{len(total.refused_assets)} assets were left out of their items (listed above)."
+            )
 
     def _collection(self, collection_id: str, stac: dict | None) -> tuple[Collection, bool]:
         if stac is None:
@@ -104,8 +108,10 @@ class Command(BulkCommand):
 
     def _progress(self, bar: tqdm, batch: UpsertReport) -> None:
         bar.update(batch.written + batch.unchanged + len(batch.invalid))
-        if batch.invalid:
+        if batch.invalid or batch.refused_assets:
             # Lifts the progress bar while writing, so warnings do not tear it.
             with tqdm.external_write_mode():
                 for error in batch.invalid:
                     self.stderr.write(f"invalid item {error}")
+                for error in batch.refused_assets:
+                    self.stderr.write(f"refused asset of item {error}")
