@@ -4,6 +4,7 @@ asset's file is (``_get_asset_info``); ours answers from the catalogue alone, qu
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -65,7 +66,13 @@ def item(settings, tmp_path):
     stac.add_asset("stats", asset("/data/stats.tif", **{"raster:bands": BANDS_WITH_STATISTICS}))
     stac.add_asset("remote", asset("https://example.com/elsewhere.tif"))
     return CatalogItem(
-        collection_id="c", item_id="one", stac=stac, renders={}, restricted=False, version="1"
+        collection_id="c",
+        item_id="one",
+        stac=stac,
+        renders={},
+        restricted=False,
+        readable_assets=frozenset({"plain", "stats"}),
+        version="1",
     )
 
 
@@ -78,6 +85,13 @@ def test_an_asset_is_read_from_the_catalogues_own_file_never_an_alternate(item, 
 def test_an_asset_outside_data_root_is_refused(item):
     with CatalogItemReader(item) as reader, pytest.raises(AssetNotServable):
         reader.tile(0, 0, 0, assets=["remote"])
+
+
+def test_a_file_the_item_does_not_own_for_its_caller_is_refused(item):
+    """Only assets whose files the catalogue lets this caller read are opened (file_owners)."""
+    with CatalogItemReader(replace(item, readable_assets=frozenset())) as reader:
+        with pytest.raises(AssetNotServable):
+            reader._get_asset_info("plain")
 
 
 def test_an_unknown_asset_is_refused(item):

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from catalog_portal.catalog.assets import DATA_HREF_PREFIX
+from catalog_portal.catalog.assets import data_href_url
 from catalog_portal.catalog.models import Collection, Item
-from catalog_portal.lib.urls import api_url_build
+from catalog_portal.lib.urls import api_url_build, id_segment, stac_path
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -27,13 +27,13 @@ class Urls:
 
     def absolute(self, href: str) -> str:
         """Portal-relative hrefs (``/data/...``) become URLs on the request's host."""
-        return self.request.build_absolute_uri(href) if href.startswith(DATA_HREF_PREFIX) else href
+        return data_href_url(href, absolute=self.request.build_absolute_uri)
 
 
 def collection_document(collection: Collection, urls: Urls) -> dict[str, Any]:
     """A collection with its links."""
     stac = dict(collection.stac)
-    own = urls.api(f"collections/{collection.stac_id}")
+    own = urls.api(stac_path(collection_id=collection.stac_id))
     kept = [link for link in stac.get("links", []) if link.get("rel") not in _STRUCTURAL]
     stac["links"] = [
         {"rel": "self", "href": own, "type": JSON},
@@ -53,10 +53,14 @@ def collection_document(collection: Collection, urls: Urls) -> dict[str, Any]:
 def item_document(item: Item, collection_id: str, urls: Urls) -> dict[str, Any]:
     """An item with its links, and asset hrefs that programs can read."""
     stac = dict(item.stac)
-    collection_url = urls.api(f"collections/{collection_id}")
+    collection_url = urls.api(stac_path(collection_id=collection_id))
     kept = [link for link in stac.get("links", []) if link.get("rel") not in _STRUCTURAL]
     stac["links"] = [
-        {"rel": "self", "href": f"{collection_url}/items/{item.stac_id}", "type": GEOJSON},
+        {
+            "rel": "self",
+            "href": f"{collection_url}/items/{id_segment(item.stac_id)}",
+            "type": GEOJSON,
+        },
         {"rel": "parent", "href": collection_url, "type": JSON},
         {"rel": "collection", "href": collection_url, "type": JSON},
         {"rel": "root", "href": urls.api(), "type": JSON},

@@ -17,6 +17,7 @@ from catalog_portal.api.responses import item_collection_response
 from catalog_portal.catalog.queryables import queryables_for
 from catalog_portal.catalog.search import item_search, search_from_params
 from catalog_portal.catalog.selectors import visible_item
+from catalog_portal.lib.urls import stac_path
 
 router = Router()
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
@@ -75,7 +76,12 @@ def landing(request: HttpRequest) -> JsonResponse:
     """The API's entry point: what it conforms to and where everything is (GET /api/v1/)."""
     urls = Urls(request)
     children = [
-        {"rel": "child", "href": urls.api(f"collections/{stac_id}"), "type": JSON, "title": title}
+        {
+            "rel": "child",
+            "href": urls.api(stac_path(collection_id=stac_id)),
+            "type": JSON,
+            "title": title,
+        }
         for stac_id, title in ((c.stac_id, c.title) for c in request.viewer.collections)
     ]
     return _json(
@@ -150,28 +156,35 @@ def _collection(request: HttpRequest, collection_id: str):
     return collection
 
 
+# Ids may hold "/" (path converters), so a longer route comes before the routes whose id
+# could swallow its tail: an item before a collection's items, queryables and the collection.
 @router.get(
-    "/collections/{collection_id}", summary="A collection", **doc.documented(JSON, not_found=True)
+    "/collections/{path:collection_id}/items/{path:item_id}",
+    summary="An item",
+    **doc.documented(GEOJSON, not_found=True),
 )
-def collection(request: HttpRequest, collection_id: str) -> JsonResponse:
-    """One collection (GET /api/v1/collections/{collection_id})."""
-    return _json(collection_document(_collection(request, collection_id), Urls(request)))
+def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse:
+    """One item (GET /api/v1/collections/{collection_id}/items/{item_id})."""
+    found = visible_item(user=request.user, collection_id=collection_id, item_id=item_id)
+    if found is None:
+        raise NotFound(f"no item {item_id} in collection {collection_id}")
+    return _json(item_document(found, collection_id, Urls(request)), GEOJSON)
 
 
 @router.get(
-    "/collections/{collection_id}/queryables",
+    "/collections/{path:collection_id}/queryables",
     summary="Queryables of a collection",
     **doc.documented(SCHEMA, not_found=True),
 )
 def collection_queryables(request: HttpRequest, collection_id: str) -> JsonResponse:
     """What filters on this collection's items may name (GET .../{collection_id}/queryables)."""
     schema = queryables_for(collections=[_collection(request, collection_id)])
-    schema["$id"] = Urls(request).api(f"collections/{collection_id}/queryables")
+    schema["$id"] = Urls(request).api(f"{stac_path(collection_id=collection_id)}/queryables")
     return _json(schema, SCHEMA)
 
 
 @router.get(
-    "/collections/{collection_id}/items",
+    "/collections/{path:collection_id}/items",
     summary="Items of a collection",
     **doc.documented(GEOJSON, not_found=True),
 )
@@ -194,16 +207,13 @@ def collection_items(
 
 
 @router.get(
-    "/collections/{collection_id}/items/{item_id}",
-    summary="An item",
-    **doc.documented(GEOJSON, not_found=True),
+    "/collections/{path:collection_id}",
+    summary="A collection",
+    **doc.documented(JSON, not_found=True),
 )
-def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse:
-    """One item (GET /api/v1/collections/{collection_id}/items/{item_id})."""
-    found = visible_item(user=request.user, collection_id=collection_id, item_id=item_id)
-    if found is None:
-        raise NotFound(f"no item {item_id} in collection {collection_id}")
-    return _json(item_document(found, collection_id, Urls(request)), GEOJSON)
+def collection(request: HttpRequest, collection_id: str) -> JsonResponse:
+    """One collection (GET /api/v1/collections/{collection_id})."""
+    return _json(collection_document(_collection(request, collection_id), Urls(request)))
 
 
 @router.get("/search", summary="Search items (GET)", **doc.documented(GEOJSON))

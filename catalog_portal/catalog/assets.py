@@ -6,8 +6,9 @@ move, and lets the STAC API turn them into URLs of the portal's data API for the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -20,6 +21,15 @@ def data_href(relative_path: str | PurePosixPath) -> str:
     if relative.is_absolute() or ".." in relative.parts:
         raise ValueError(f"{relative_path!r} is not a path below DATA_ROOT")
     return DATA_HREF_PREFIX + relative.as_posix()
+
+
+def data_href_url(href: str, *, absolute: Callable[[str], str]) -> str:
+    """A ``/data/<path>`` href as a URL (``absolute``: a request's ``build_absolute_uri``), its
+    path percent-encoded since a file name may hold ``#``, ``?`` or ``%``; other hrefs as
+    they are."""
+    if not isinstance(href, str) or not href.startswith(DATA_HREF_PREFIX):
+        return href
+    return absolute(quote(href, safe="/"))
 
 
 def asset_path(href: str) -> Path | None:

@@ -24,6 +24,12 @@ class ImportReport:
         self.skip_reasons["unreadable or refused link"] += 1
         self.notice(f"link skipped: {href}: {reason}")
 
+    def asset_left_out(self, message: str) -> None:
+        """An asset left out of an item that was stored: its file belongs to another
+        collection (``catalog/file_owners.py``); ``message`` names the item, asset and owner."""
+        self.skip_reasons["asset refused"] += 1
+        self.notice(f"refused asset of item {message}")
+
     def asset_refused(self, item_id: str, key: str, reason: str) -> None:
         """An asset dropped from an item before it was stored."""
         self.skip_reasons["asset refused"] += 1

@@ -16,6 +16,7 @@ import pystac
 from django.db import transaction
 
 from catalog_portal.catalog.assets import local_asset_files
+from catalog_portal.catalog.file_owners import foreign_assets_drop
 from catalog_portal.catalog.footprints import FootprintInvalid, footprint_clean
 from catalog_portal.catalog.models import AssetFile, Collection, Item
 
@@ -50,6 +51,8 @@ class UpsertReport:
     updated_ids: list[str] = field(default_factory=list)
     # Items written with a repaired footprint, as "<id>: footprint split at the antimeridian".
     repaired: list[str] = field(default_factory=list)
+    # Assets left out of items that were written: their file belongs to another collection.
+    refused_assets: list[InvalidStac] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -63,6 +66,7 @@ class UpsertReport:
         self.duplicates.extend(other.duplicates)
         self.updated_ids.extend(other.updated_ids)
         self.repaired.extend(other.repaired)
+        self.refused_assets.extend(other.refused_assets)
 
 
 def parse_stac_datetime(value: Any, *, stac_id: str, name: str) -> dt.datetime:
@@ -268,6 +272,16 @@ def _items_upsert_batch(collection: Collection, batch: list[dict], seen: set[str
             report.invalid.append(InvalidStac("<unreadable>", f"not a JSON object ({error})"))
 
     with transaction.atomic():
+        dropped = foreign_assets_drop(
+            collection=collection, documents=(document for document, _ in valid.values())
+        )
+        report.refused_assets.extend(
+            InvalidStac(
+                stac_id,
+                f"asset {key!r} left out: its file {path} belongs to collection {owner!r}",
+            )
+            for stac_id, key, path, owner in dropped
+        )
         existing = {
             item.stac_id: item
             for item in Item.objects.filter(collection=collection, stac_id__in=list(valid))

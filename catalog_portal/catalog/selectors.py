@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from catalog_portal.catalog.access import User, Viewer, visible_collections, visible_items
 from catalog_portal.catalog.models import AssetFile, Collection, Item
 
@@ -52,16 +54,23 @@ def visible_item(*, user: User, collection_id: str, item_id: str) -> Item | None
 
 
 def visible_asset_file(*, user: User, paths: Sequence[str]) -> AssetFile | None:
-    """The asset file at one of ``paths`` (below DATA_ROOT; the first listed wins) if an item
-    ``user`` may see names it; with its item's collection's visibility (one query, no STAC
+    """The asset file at one of ``paths`` (below DATA_ROOT; the first listed wins) if ``user``
+    may read it: they see every collection naming that path, normally its one owner (see
+    ``file_owners.py``). With its item's collection's visibility (one query, no STAC
     documents read)."""
-    found = (
-        AssetFile.objects.filter(path__in=paths, item__in=visible_items(user))
+    readable = Exists(visible_collections(user).filter(pk=OuterRef("item__collection_id")))
+    rows = list(
+        AssetFile.objects.filter(path__in=paths)
+        .annotate(readable=readable)
         .select_related("item__collection")
         .only("path", "media_type", "item__collection__visibility")
         .order_by("pk")
     )
-    return min(found, key=lambda asset: list(paths).index(asset.path), default=None)
+    for path in paths:
+        naming = [row for row in rows if row.path == path]
+        if naming and all(row.readable for row in naming):
+            return naming[0]
+    return None
 
 
 def restricted_collections_of(*, user: User) -> list[Collection]:

@@ -6,7 +6,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from catalog_portal.accounts.authentication import Credentials, SignedPath, request_user
 from catalog_portal.catalog.access import User
@@ -86,8 +86,8 @@ def data_href_sign(*, user: User, href: str, seconds: int) -> tuple[str, SignedU
     ``href`` is a data URL (absolute or ``/data/...``); a signature it already carries is
     dropped, so renewing a signed URL is signing it again. Raises HrefNotSignable.
     """
-    path = data_path(urlsplit(href).path)
+    path = data_path(unquote(urlsplit(href).path))
     if path is None or readable_asset_file(user=user, path=path) is None:
         raise HrefNotSignable(f"{href!r} is not a data file you may read")
     signed = data_url_sign(path=path, user=user, seconds=seconds)
-    return f"{DATA_HREF_PREFIX}{path}?{signed.query}", signed
+    return f"{DATA_HREF_PREFIX}{quote(path, safe='/')}?{signed.query}", signed

@@ -33,8 +33,19 @@ def tiles_url_build(*, path: str, absolute: Absolute | None = None) -> str:
     return absolute(url) if absolute else url
 
 
+def id_segment(stac_id: str) -> str:
+    """A STAC id as one URL path segment: percent-encoded, ``/`` included, since ids may hold
+    any character (stac-spec's own example item is ``half-moon-bay/video-2018-01-01-0001``)."""
+    return quote(stac_id, safe="")
+
+
+def stac_path(*, collection_id: str, item_id: str | None = None) -> str:
+    """``collections/<id>`` or ``collections/<id>/items/<id>``, ids percent-encoded: the
+    path of a collection or an item below the STAC API and the tile server alike."""
+    path = f"collections/{id_segment(collection_id)}"
+    return f"{path}/items/{id_segment(item_id)}" if item_id is not None else path
+
+
 def item_tiles_path_build(*, collection_id: str, item_id: str, path: str) -> str:
     """``path`` below an item of the tile server (ids percent-encoded as one segment each)."""
-    return tiles_url_build(
-        path=f"collections/{quote(collection_id, safe='')}/items/{quote(item_id, safe='')}/{path}"
-    )
+    return tiles_url_build(path=f"{stac_path(collection_id=collection_id, item_id=item_id)}/{path}")

@@ -8,10 +8,11 @@ from catalog_portal.snippets import views
 app_name = "snippets"
 urlpatterns = [
     path("search/", views.search_snippet, name="search"),
-    path("collections/<str:collection_id>/", views.collection_snippet, name="collection"),
+    # Ids may hold "/" (path converters), so an item's route comes before its collection's.
     path(
-        "collections/<str:collection_id>/items/<str:item_id>/",
+        "collections/<path:collection_id>/items/<path:item_id>/",
         views.item_snippet,
         name="item",
     ),
+    path("collections/<path:collection_id>/", views.collection_snippet, name="collection"),
 ]

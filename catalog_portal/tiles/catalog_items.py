@@ -8,6 +8,7 @@ from typing import Any
 
 import pystac
 
+from catalog_portal.catalog.file_owners import readable_asset_keys
 from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.selectors import visible_item
 from catalog_portal.lib.asgi_django import Credentials
@@ -25,6 +26,8 @@ class CatalogItem:
     stac: pystac.Item = field(compare=False)
     renders: dict[str, Any] = field(compare=False)
     restricted: bool
+    # Keys of the assets whose files the caller may read (catalog/file_owners.py).
+    readable_assets: frozenset[str] = field(compare=False)
     # Changes whenever the item or its collection does: part of every ETag.
     version: str
 
@@ -34,14 +37,18 @@ def renders_of(collection: Collection) -> dict[str, Any]:
     return dict(collection.stac.get("renders") or {})
 
 
-def catalog_item_make(*, item: Item, collection: Collection) -> CatalogItem:
-    """The CatalogItem of ``item`` of ``collection`` (both read already)."""
+def catalog_item_make(
+    *, item: Item, collection: Collection, readable_assets: frozenset[str]
+) -> CatalogItem:
+    """The CatalogItem of ``item`` of ``collection`` (both read already), whose files are
+    read for ``readable_assets`` only."""
     return CatalogItem(
         collection_id=collection.stac_id,
         item_id=item.stac_id,
         stac=pystac.Item.from_dict(item.stac, preserve_dict=False),
         renders=renders_of(collection),
         restricted=collection.is_restricted,
+        readable_assets=readable_assets,
         version=f"{item.updated.isoformat()}/{collection.updated.isoformat()}",
     )
 
@@ -51,7 +58,12 @@ def catalog_item_find(*, credentials: Credentials, collection_id: str, item_id: 
 
     def lookup(viewer: Viewer) -> CatalogItem | None:
         item = visible_item(user=viewer.user, collection_id=collection_id, item_id=item_id)
-        return catalog_item_make(item=item, collection=item.collection) if item else None
+        if item is None:
+            return None
+        readable = readable_asset_keys(items=[item], collection_ids=viewer.collection_ids)
+        return catalog_item_make(
+            item=item, collection=item.collection, readable_assets=readable[item.pk]
+        )
 
     # The item is read with its collection (and the scope as a subquery): the caller's
     # collections themselves, documents and all, are not needed.

@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Path
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from titiler.core.factory import MultiBaseTilerFactory
 
+from catalog_portal.lib.urls import id_segment
 from catalog_portal.tiles.caching import cache_check
 from catalog_portal.tiles.catalog_items import CatalogItem, catalog_item_find
 from catalog_portal.tiles.error_responses import NoFootprint
@@ -23,7 +25,23 @@ from catalog_portal.tiles.reader import CatalogItemReader
 from catalog_portal.tiles.renders import InfoAssetsParams, render_dependencies
 from catalog_portal.tiles.session import request_credentials
 
-ITEM_PREFIX = "/collections/{collection}/items/{item}"
+
+class StacIdConvertor(Convertor[str]):
+    """A STAC id in a path: any characters, ``/`` included (the server has decoded ``%2F``
+    already); percent-encoded as one segment again in URLs built from routes (tilejson)."""
+
+    regex = ".+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return id_segment(value)
+
+
+register_url_convertor("stac_id", StacIdConvertor())
+# Greedy ids: a collection id ends at the last "/items/" that leaves a route's tail after it.
+ITEM_PREFIX = "/collections/{collection:stac_id}/items/{item:stac_id}"
 
 
 def catalog_item(

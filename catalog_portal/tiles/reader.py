@@ -166,7 +166,9 @@ class CatalogItemReader(STACReader):
             raise InvalidAssetName(f"{name!r} is not valid, should be one of {self.assets}")
         stac_asset = self.item.assets[name]
         path = asset_path(stac_asset.href)
-        if path is None:
+        if path is None or name not in self.input.readable_assets:
+            # Not below DATA_ROOT, or a file this item does not own for its caller
+            # (catalog/file_owners.py): the same 404 either way.
             raise AssetNotServable(f"asset {name!r} is not a file the portal serves")
         if not path.is_file():
             logger.warning("catalogued file %s is missing below DATA_ROOT", path)

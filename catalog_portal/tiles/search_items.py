@@ -1,7 +1,8 @@
 """Registered searches as their caller sees them, and their items within an area.
 
-Three queries for a mosaic tile when nothing is cached: the caller's visible collections
-(``session.viewer_resolve``, every request), the registered search and the page of items.
+Four queries for a mosaic tile when nothing is cached: the caller's visible collections
+(``session.viewer_resolve``, every request), the registered search, the page of items and who
+else names their files (``catalog/file_owners.py``).
 Renders, extents and item versions come from the collections already read.
 """
 
@@ -11,6 +12,8 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from catalog_portal.catalog.assets import local_asset_files
+from catalog_portal.catalog.file_owners import readable_asset_keys
 from catalog_portal.catalog.search import ItemSearch, item_search
 from catalog_portal.lib.asgi_django import Credentials
 from catalog_portal.tiles.bounds import BBox, bbox_intersection, collections_extent
@@ -101,10 +104,16 @@ def _search_items(viewer: Viewer, search: ItemSearch, bbox: BBox) -> CatalogItem
     # An item of a collection shared after the caller's collections were read waits for the
     # next request (its collection's renders and version are not known here).
     by_pk = {c.pk: c for c in viewer.collections}
+    found = [item for item in found if item.collection_id in by_pk]
+    readable = readable_asset_keys(items=found, collection_ids=viewer.collection_ids)
+    # An item naming a file its caller may not read is left out of the mosaic whole, so that
+    # it neither draws that file nor fails the tile for the items around it.
     items = tuple(
-        catalog_item_make(item=item, collection=by_pk[item.collection_id])
+        catalog_item_make(
+            item=item, collection=by_pk[item.collection_id], readable_assets=readable[item.pk]
+        )
         for item in found
-        if item.collection_id in by_pk
+        if readable[item.pk] >= {key for key, _, _ in local_asset_files(item.stac)}
     )
     digest = hashlib.sha1(
         "|".join(f"{i.collection_id}/{i.item_id}@{i.version}" for i in items).encode()

@@ -9,17 +9,19 @@ urlpatterns = [
     path("gallery/", views.gallery, name="gallery"),
     path("docs/", views.docs, name="docs"),
     path("docs/<slug:slug>/", views.docs, name="docs-page"),
-    path("collections/<str:collection_id>/", views.collection_page, name="collection"),
-    path("collections/<str:collection_id>/share/", share_form.share_add, name="collection-share"),
+    # Ids may hold "/" (path converters; reverse() leaves "/" as is and encodes the rest), so
+    # the longer routes come first: an item or a share is not read as a collection id.
     path(
-        "collections/<str:collection_id>/shares/<int:share_id>/remove/",
-        share_form.share_remove,
-        name="collection-unshare",
-    ),
-    path(
-        "collections/<str:collection_id>/items/<str:item_id>/",
+        "collections/<path:collection_id>/items/<path:item_id>/",
         views.item_page,
         name="item",
     ),
+    path(
+        "collections/<path:collection_id>/shares/<int:share_id>/remove/",
+        share_form.share_remove,
+        name="collection-unshare",
+    ),
+    path("collections/<path:collection_id>/share/", share_form.share_add, name="collection-share"),
+    path("collections/<path:collection_id>/", views.collection_page, name="collection"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -11,13 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from catalog_portal.catalog.access import collection_may_share
-from catalog_portal.catalog.assets import DATA_HREF_PREFIX
+from catalog_portal.catalog.assets import data_href_url
 from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.catalog.sharing import collection_access_list
 from catalog_portal.lib.db_errors import database_failure_of, django_response_finish
-from catalog_portal.lib.urls import api_url_build, item_tiles_path_build
+from catalog_portal.lib.urls import api_url_build, item_tiles_path_build, stac_path
 from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.explore import chosen_collection, explore_state
 from catalog_portal.web.gallery import gallery_cards
@@ -146,7 +146,8 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
                 {"key": key, **asset} for key, asset in (stac.get("item_assets") or {}).items()
             ],
             "stac_url": api_url_build(
-                path=f"collections/{collection.stac_id}", absolute=request.build_absolute_uri
+                path=stac_path(collection_id=collection.stac_id),
+                absolute=request.build_absolute_uri,
             ),
             # Who has access, and the form to share: for the owner and administrators only.
             "access": collection_access_list(collection=collection) if may_share else None,
@@ -162,7 +163,8 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
     if item is None:
         raise Http404("No such item")
     api_item = api_url_build(
-        path=f"collections/{collection_id}/items/{item_id}", absolute=request.build_absolute_uri
+        path=stac_path(collection_id=collection_id, item_id=item_id),
+        absolute=request.build_absolute_uri,
     )
     assets = [
         {
@@ -171,11 +173,7 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
             "type": asset.get("type", ""),
             "roles": asset.get("roles", []),
             "size": file_size(asset["file:size"]) if "file:size" in asset else "",
-            "href": (
-                request.build_absolute_uri(asset["href"])
-                if str(asset.get("href", "")).startswith(DATA_HREF_PREFIX)
-                else asset.get("href", "")
-            ),
+            "href": data_href_url(asset.get("href", ""), absolute=request.build_absolute_uri),
         }
         for key, asset in item.assets.items()
     ]

@@ -165,6 +165,8 @@ class Command(BulkCommand):
                 report.item_skipped(
                     "duplicate id", f"item {stac_id}: duplicate id in this import; the first kept"
                 )
+            for error in batch.refused_assets:
+                report.asset_left_out(f"{error}")
             if batch.repaired:
                 # Written, with a footprint the portal split or repaired: told, not skipped.
                 with tqdm.external_write_mode():
