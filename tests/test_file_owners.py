@@ -10,9 +10,11 @@ from __future__ import annotations
 import copy
 import io
 import json
+from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 from django.core.management import call_command
 
 from catalog_portal.catalog.assets import asset_path, data_path
@@ -86,6 +88,9 @@ def test_importing_an_item_that_names_another_collections_file_leaves_that_asset
     collection.update(id=CRAFTED, links=[{"rel": "item", "href": "./item.json"}])
     (tmp_path / "collection.json").write_text(json.dumps(collection))
     item = crafted_document(restricted_item)
+    # As a file path, the way a static catalogue names a local file: the import turns a file
+    # below DATA_ROOT into its /data/ href, and only then is it another collection's file.
+    item["assets"][key]["href"] = str(Path(settings.DATA_ROOT) / data_path(href))
     item["assets"]["own"] = {"href": "https://example.org/own.tif", "type": "image/tiff"}
     (tmp_path / "item.json").write_text(json.dumps(item))
     out, err = io.StringIO(), io.StringIO()
