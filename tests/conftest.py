@@ -383,8 +383,8 @@ def portal_url(django_db_setup) -> Iterator[str]:
 @pytest.fixture
 def portal_server(transactional_db, portal_url) -> str:
     """The shared server, for a test that writes what the server must see (users, sessions,
-    tokens, shares, collections): its writes are committed (``transactional_db``) and flushed
-    after it; `catalogue_of_the_test` restores the snapshot the next test needs."""
+    tokens, shares, collections): its writes are committed (``transactional_db``) and the
+    tables it wrote put back after it (`restore_instead_of_flush`)."""
     return portal_url
 
 
