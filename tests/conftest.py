@@ -193,14 +193,14 @@ def make_item(db) -> Callable[..., Item]:
 # the demo. Each test that uses the database starts from one of them: with the demo if it asks
 # for ``demo``, else as migrated, as each test had before the demo was stored once per session.
 #
-# Triggers note every table written, by the test, the shared server or a child process. Before
-# each test, the tables that differ from its snapshot are restored from it with SQL: those
-# written since, and the demo's when it wants the other snapshot than the database holds. A
-# rolled-back test's restore is inside its transaction and rolled back with it (what the
-# shared server committed meanwhile is restored before the next test). After a transactional
-# test, the tables it wrote are restored, committed, where pytest-django would flush every
-# table (`restore_instead_of_flush`). pytest-django runs the rolled-back tests first, while the
-# committed database holds the demo; the transactional ones last.
+# Triggers note every table written, by the test, the shared server or a child process.
+# Before each test, the tables written since the database last held a snapshot are put back
+# from it, committed. Then, if the test wants the other snapshot, the tables that differ
+# between the two are restored: inside a rolled-back test's transaction (rolled back with it),
+# committed for a transactional test. After a transactional test, the tables it wrote are put
+# back, committed, where pytest-django would flush every table (`restore_instead_of_flush`).
+# pytest-django runs the rolled-back tests first, while the committed database holds the
+# demo; the transactional ones last.
 
 
 class SessionDatabase:
@@ -318,7 +318,7 @@ def restore_instead_of_flush(django_db_setup) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def catalogue_of_the_test(request) -> Iterator[None]:
+def catalogue_of_the_test(request, django_db_blocker) -> Iterator[None]:
     """The database with the demo for tests that ask for it, else as migrated (see
     `SessionDatabase`)."""
     use = database_use(request)
@@ -326,11 +326,18 @@ def catalogue_of_the_test(request) -> Iterator[None]:
         yield
         return
     request.getfixturevalue("restore_instead_of_flush")
+    database = SESSION_DATABASE["now"]
+    if database.committed is not None:
+        # What the shared server committed during a rolled-back test (sessions, registered
+        # searches) is put back first, and committed: put back inside the next rolled-back
+        # test's transaction, it would hold SQLite's write lock and keep the server from
+        # writing until that test ends.
+        with django_db_blocker.unblock():
+            database.make_hold(database.committed)
     # Asked for here, the test's database fixture is surely set up before what follows: a
     # rolled-back test's changes below are inside its transaction; a transactional test's
     # are committed.
     request.getfixturevalue("transactional_db" if use == "transactional" else "db")
-    database = SESSION_DATABASE["now"]
     wanted = database.with_demo if "demo" in request.fixturenames else database.as_migrated
     database.make_hold(wanted)
     if use == "transactional":

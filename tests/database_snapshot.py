@@ -126,6 +126,7 @@ class ChangeLog:
             if connection.vendor == "postgresql":
                 # No unique key: concurrent writers of the same table never wait on each
                 # other's note, as they would on a key one of them inserted uncommitted.
+                cursor.execute(f"DROP SCHEMA IF EXISTS {quote(self.name)} CASCADE")
                 cursor.execute(f"CREATE SCHEMA {quote(self.name)}")
                 cursor.execute(f"CREATE TABLE {self.log} (name text NOT NULL)")
                 cursor.execute(
@@ -145,11 +146,14 @@ class ChangeLog:
                         )
             else:
                 # SQLite runs one writer at a time anyway, so a unique key keeps the log short.
+                cursor.execute(f"DROP TABLE IF EXISTS {self.log}")
                 cursor.execute(f"CREATE TABLE {self.log} (name text PRIMARY KEY)")
                 for table in self.tables:
                     for event in ("INSERT", "UPDATE", "DELETE"):
+                        trigger = quote(f"{self.name}_{event}_{table}")
+                        cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
                         cursor.execute(
-                            f"CREATE TRIGGER {quote(f'{self.name}_{event}_{table}')}"
+                            f"CREATE TRIGGER {trigger}"
                             f" AFTER {event} ON {quote(table)} BEGIN"
                             f" INSERT OR IGNORE INTO {self.log} VALUES ('{table}'); END"
                         )
