@@ -24,6 +24,7 @@ from django.contrib.auth.models import AnonymousUser, Group, User
 
 from catalog_portal.catalog.ingest import collection_upsert, items_upsert
 from catalog_portal.catalog.models import Collection, Item
+from tests.database_snapshot import ChangeLog, DatabaseSnapshot
 
 DATA = Path(__file__).parent / "data"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -54,6 +55,20 @@ def default_language():
 
 
 # --- the cast -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    """Passwords hashed with MD5 for the test session, as Django's testing docs advise: the
+    production hasher (PBKDF2, a million rounds) costs a third of a second per user made and
+    per sign-in, by design; no test is about its cost. The others stay listed, so a hash made
+    with them still verifies."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    fast = "django.contrib.auth.hashers.MD5PasswordHasher"
+    with override_settings(PASSWORD_HASHERS=[fast, *settings.PASSWORD_HASHERS]):
+        yield
 
 
 @pytest.fixture
@@ -173,15 +188,52 @@ def make_item(db) -> Callable[..., Item]:
 # --- the demo catalogue: real COGs, generated and stored once per test session -------------
 #
 # The demo is generated once and stored, committed, in the test database right after it is
-# created, with DATA_ROOT pointing at its files for the whole session. A test that asks for
-# ``demo`` reads it at no cost; a test that does not sees the database as before the demo
-# existed: `catalogue_of_the_test` removes the demo inside the test's transaction, which is
-# rolled back after it. pytest-django runs those tests first, then the transactional ones,
-# whose flush at the end empties every table: before each of those, the demo is stored again
-# (committed) if the test asks for it, or removed if it does not.
+# created, with DATA_ROOT pointing at its files for the whole session. Two snapshots of every
+# Django table are taken then (tests/database_snapshot.py): the database as migrated, and with
+# the demo. Each test that uses the database starts from one of them: with the demo if it asks
+# for ``demo``, else as migrated, as each test had before the demo was stored once per session.
+#
+# Triggers note every table written, by the test, the shared server or a child process.
+# Before each test, the tables written since the database last held a snapshot are put back
+# from it, committed. Then, if the test wants the other snapshot, the tables that differ
+# between the two are restored: inside a rolled-back test's transaction (rolled back with it),
+# committed for a transactional test. After a transactional test, the tables it wrote are put
+# back, committed, where pytest-django would flush every table (`restore_instead_of_flush`).
+# pytest-django runs the rolled-back tests first, while the committed database holds the
+# demo; the transactional ones last.
 
-# Whether the demo is committed in the test database now (see `catalogue_of_the_test`).
-DEMO_COMMITTED = {"now": False}
+
+class SessionDatabase:
+    """The snapshots of the test database taken once per session, the log of tables written,
+    and the snapshot the committed database holds but for the tables in the log (None after a
+    real flush)."""
+
+    def __init__(self, *, as_migrated: DatabaseSnapshot, with_demo: DatabaseSnapshot) -> None:
+        self.as_migrated, self.with_demo = as_migrated, with_demo
+        self.committed: DatabaseSnapshot | None = with_demo
+        self.demo_tables = set(with_demo.tables_differing_from(as_migrated))
+        self.changes = ChangeLog("test_snapshot_changes")
+        self.changes.install()
+
+    def make_hold(self, wanted: DatabaseSnapshot) -> None:
+        """Make the database hold ``wanted``: restore the tables written since it last held
+        a snapshot, and the demo's if that was the other one; in the caller's transaction if
+        there is one."""
+        from django.db import transaction
+
+        with transaction.atomic():
+            tables = self.changes.changed()
+            if self.committed is None:
+                tables = set(wanted.tables)
+            elif self.committed is not wanted:
+                tables |= self.demo_tables
+            if tables:
+                wanted.restore(tables=sorted(tables))
+                self.changes.clear()
+
+
+# Under "now" once the test database is made (django_db_setup).
+SESSION_DATABASE: dict[str, SessionDatabase] = {}
 
 
 @pytest.fixture(scope="session")
@@ -193,28 +245,17 @@ def demo_files(tmp_path_factory):
     return data_root, demo_catalog_generate(data_root=data_root, progress=lambda _: None)
 
 
-def demo_database_store(*, generated: list) -> None:
-    from catalog_portal.demo.loader import demo_catalog_store
-
-    demo_catalog_store(collections=copy.deepcopy(generated))
-
-
-def demo_database_remove() -> None:
-    """Remove what storing the demo made: its collections (items and files cascade), the demo
-    user and the demo group."""
-    from catalog_portal.demo.loader import DEMO_GROUP, DEMO_USER
-
-    Collection.objects.all().delete()
-    User.objects.filter(username=DEMO_USER).delete()
-    Group.objects.filter(name=DEMO_GROUP).delete()
-
-
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, demo_files) -> Iterator[None]:
+def django_db_setup(
+    django_db_setup, django_db_blocker, demo_files, fast_password_hashing
+) -> Iterator[None]:
     """pytest-django's test database, then the demo stored in it once, committed, so that
-    the shared server and every test see it; DATA_ROOT is the demo's files all along."""
+    the shared server and every test see it; DATA_ROOT is the demo's files all along. The
+    database is snapshot as migrated and with the demo (see `SessionDatabase`)."""
     from django.db import connection
     from django.test.utils import override_settings
+
+    from catalog_portal.demo.loader import demo_catalog_store
 
     data_root, generated = demo_files
     data_root_setting = override_settings(DATA_ROOT=data_root)
@@ -226,8 +267,12 @@ def django_db_setup(django_db_setup, django_db_blocker, demo_files) -> Iterator[
             # writer until the test ends. Write-ahead logging lets both go on.
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA journal_mode=WAL")
-        demo_database_store(generated=generated)
-    DEMO_COMMITTED["now"] = True
+        as_migrated = DatabaseSnapshot("test_snapshot_as_migrated")
+        as_migrated.take()
+        demo_catalog_store(collections=copy.deepcopy(generated))
+        with_demo = DatabaseSnapshot("test_snapshot_with_demo")
+        with_demo.take()
+        SESSION_DATABASE["now"] = SessionDatabase(as_migrated=as_migrated, with_demo=with_demo)
     yield
     data_root_setting.disable()
 
@@ -243,28 +288,61 @@ def database_use(request) -> str | None:
     return None
 
 
+@pytest.fixture(scope="session")
+def restore_instead_of_flush(django_db_setup) -> Iterator[None]:
+    """After a transactional test, the tables it wrote are restored to the snapshot it started
+    from, instead of pytest-django's flush of every table (Django's TransactionTestCase does
+    the flush; on PostgreSQL it alone takes half a second) and the next test's restore of
+    every table. A test that asks Django for more (sequences reset, serialized rollback, a
+    subset of apps) gets the flush."""
+    from django.test import TransactionTestCase
+
+    flush = TransactionTestCase._fixture_teardown
+
+    def restore(test_case: TransactionTestCase) -> None:
+        database = SESSION_DATABASE["now"]
+        plain = not (
+            test_case.reset_sequences
+            or test_case.serialized_rollback
+            or test_case.available_apps is not None
+        )
+        if plain and database.committed is not None:
+            database.make_hold(database.committed)
+        else:
+            flush(test_case)
+            database.committed = None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", restore)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def catalogue_of_the_test(request, django_db_blocker) -> Iterator[None]:
-    """The demo for tests that ask for it, else no catalogue, as each test had before the
-    demo was stored once per session."""
+    """The database with the demo for tests that ask for it, else as migrated (see
+    `SessionDatabase`)."""
     use = database_use(request)
     if use is None:
         yield
         return
+    request.getfixturevalue("restore_instead_of_flush")
+    database = SESSION_DATABASE["now"]
+    if database.committed is not None:
+        # What the shared server committed during a rolled-back test (sessions, registered
+        # searches) is put back first, and committed: put back inside the next rolled-back
+        # test's transaction, it would hold SQLite's write lock and keep the server from
+        # writing until that test ends.
+        with django_db_blocker.unblock():
+            database.make_hold(database.committed)
     # Asked for here, the test's database fixture is surely set up before what follows: a
     # rolled-back test's changes below are inside its transaction; a transactional test's
     # are committed.
     request.getfixturevalue("transactional_db" if use == "transactional" else "db")
-    wanted = "demo" in request.fixturenames
-    if wanted and not DEMO_COMMITTED["now"]:
-        demo_database_store(generated=request.getfixturevalue("demo_files")[1])
-    elif not wanted and DEMO_COMMITTED["now"]:
-        demo_database_remove()
+    wanted = database.with_demo if "demo" in request.fixturenames else database.as_migrated
+    database.make_hold(wanted)
     if use == "transactional":
-        DEMO_COMMITTED["now"] = wanted
+        database.committed = wanted
     yield
-    if use == "transactional":  # pytest-django flushes every table after the test
-        DEMO_COMMITTED["now"] = False
 
 
 @pytest.fixture
@@ -312,8 +390,8 @@ def portal_url(django_db_setup) -> Iterator[str]:
 @pytest.fixture
 def portal_server(transactional_db, portal_url) -> str:
     """The shared server, for a test that writes what the server must see (users, sessions,
-    tokens, shares, collections): its writes are committed (``transactional_db``) and flushed
-    after it; `catalogue_of_the_test` stores the demo again for the next test that asks."""
+    tokens, shares, collections): its writes are committed (``transactional_db``) and the
+    tables it wrote put back after it (`restore_instead_of_flush`)."""
     return portal_url
 
 
