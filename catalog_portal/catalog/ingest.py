@@ -212,9 +212,7 @@ def items_upsert(
     return total
 
 
-def collection_stats_refresh(
-    *, collection: Collection, extent: ItemsExtent | None = None
-) -> int:
+def collection_stats_refresh(*, collection: Collection, extent: ItemsExtent | None = None) -> int:
     """Recompute what ingest keeps about ``collection``'s items (their count, queryables and
     the extent in its STAC document), so pages read it instead of scanning items; returns the
     count. ``extent``: the items' extent when the caller knows it, else it is aggregated."""
