@@ -29,12 +29,19 @@ def _time(value: str) -> dt.datetime:
 
 
 class StacApiServer(LocalServer):
-    """``with StacApiServer(collections, items) as api: api.url``; ``api.requests`` logs paths."""
+    """``with StacApiServer(collections, items) as api: api.url``; ``api.requests`` logs paths.
 
-    def __init__(self, collections: list[dict], items: list[dict]) -> None:
+    ``next_url``, when given, is where the ``next`` links of searches point instead of the
+    API's own ``/search`` (a hostile API sending its client to another host).
+    """
+
+    def __init__(
+        self, collections: list[dict], items: list[dict], *, next_url: str | None = None
+    ) -> None:
         self.collections = {c["id"]: c for c in collections}
         self.items = items
         self.requests: list[str] = []
+        self.next_url = next_url
         super().__init__()
 
     # --- the API ------------------------------------------------------------------------
@@ -84,7 +91,7 @@ class StacApiServer(LocalServer):
             links.append(
                 {
                     "rel": "next",
-                    "href": f"{self.url}/search",
+                    "href": self.next_url or f"{self.url}/search",
                     "method": "POST",
                     "body": body,
                     "type": "application/geo+json",

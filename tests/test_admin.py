@@ -1,6 +1,6 @@
 """Curation happens in Django's admin: featured, category, order, visibility and groups."""
 
-from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.models import Collection, CollectionSource, Item
 
 
 def test_admin_lists_collections_with_their_curation(client, alice, make_collection):
@@ -15,8 +15,14 @@ def test_admin_restricts_a_collection_to_a_group(client, alice, make_collection,
     collection = make_collection("to-restrict")
     client.force_login(alice)
     url = f"/admin/catalog/collection/{collection.pk}/change/"
-    form = client.get(url).context["adminform"].form
+    context = client.get(url).context
+    form = context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for inline in context["inline_admin_formsets"]:  # what the page's form sends for them
+        management = inline.formset.management_form
+        data.update(
+            {management.add_prefix(name): value for name, value in management.initial.items()}
+        )
     data.update(
         visibility="restricted", groups=[granted_group.pk], featured="on", featured_order=3,
         stac=form["stac"].value(),
@@ -52,3 +58,17 @@ def test_deleting_items_in_the_admin_updates_the_item_count(
          "post": "yes"},
     )  # fmt: skip
     assert Collection.objects.get(pk=collection.pk).item_count == 0
+
+
+def test_the_collection_admin_shows_where_an_imported_collection_came_from(
+    client, alice, make_collection
+):
+    collection = make_collection("imported")
+    CollectionSource.objects.create(
+        collection=collection, source="https://stac.example.org/v1", source_collection_id="remote"
+    )
+    client.force_login(alice)
+    page = client.get(f"/admin/catalog/collection/{collection.pk}/change/").content.decode()
+    assert "https://stac.example.org/v1" in page
+    assert "remote" in page
+    assert 'name="sources-0-source"' not in page  # shown, not editable: imports keep it

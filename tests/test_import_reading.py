@@ -13,7 +13,8 @@ from django.core.management import CommandError
 from catalog_portal.catalog.models import Collection, Item
 from tests.conftest import DATA, read_json
 from tests.local_server import JsonHandler, LocalServer
-from tests.test_import_stac import import_stac
+from tests.stac_api_server import StacApiServer
+from tests.test_import_stac import api_catalogue, import_stac
 
 CORPUS = DATA / "stac-corpus"
 
@@ -32,6 +33,8 @@ class Canary(LocalServer):
             def do_GET(self) -> None:
                 canary.requests.append(self.path)
                 self.send_json(200, {**read_json("stac/item.json"), "collection": None})
+
+            do_POST = do_GET  # a search's next page is often a POST
 
         return Handler
 
@@ -173,6 +176,43 @@ def test_a_document_over_the_size_limit_is_skipped(db, tmp_path):
     _, err = import_stac(tmp_path / "collection.json", "--max-document-bytes", "4000")
     assert stored_ids() == {"small"}
     assert "big.json" in err and "4000 bytes" in err
+
+
+# --- STAC APIs (read through pystac-client) --------------------------------------------------
+
+
+def test_an_api_whose_next_link_leads_to_another_host_keeps_the_pages_before_it(db):
+    collections, items = api_catalogue(25)
+    with (
+        Canary() as canary,
+        StacApiServer(collections, items, next_url=f"{canary.url}/search") as api,
+    ):
+        out, err = import_stac(api.url, "--collection", "api-s2")
+        assert canary.requests == []
+    assert stored_ids() == {f"api-item-{n:02d}" for n in range(10)}  # the first page
+    assert f"{canary.url}/search" in err
+    assert "outside the source" in err and "--allow-host" in err
+    assert "10 created" in out
+
+
+def test_an_api_response_over_the_size_limit_stops_paging_with_a_clear_report(db):
+    collections, items = api_catalogue(20)
+    for item in items[10:20]:  # the second page: ten items of 5 kB each
+        item["properties"]["padding"] = "x" * 5000
+    with StacApiServer(collections, items) as api:
+        out, err = import_stac(api.url, "--collection", "api-s2", "--max-document-bytes", "20000")
+    assert stored_ids() == {f"api-item-{n:02d}" for n in range(10)}
+    assert "larger than 20000 bytes (--max-document-bytes)" in err
+    assert "10 created" in out
+
+
+def test_an_api_whose_collections_are_over_the_size_limit_is_refused(db):
+    collections, items = api_catalogue(1)
+    collections[0]["description"] = "x" * 5000
+    with StacApiServer(collections, items) as api:
+        with pytest.raises(CommandError, match="larger than 4000 bytes"):
+            import_stac(api.url, "--max-document-bytes", "4000")
+    assert not Collection.objects.exists()
 
 
 # --- saved from APIs, old versions, other shapes ---------------------------------------------

@@ -166,3 +166,49 @@ def test_upsert_keeps_the_collections_item_count(make_collection):
     items_upsert(collection=collection, stacs=[dict(item(), id=f"item-{n}") for n in range(3)])
     items_upsert(collection=collection, stacs=[dict(item(), id=f"item-{n}") for n in range(5)])
     assert Collection.objects.get(pk=collection.pk).item_count == 5
+
+
+def placed(stac_id: str, west: float, when: str) -> dict:
+    """An item whose footprint is a 0.1° square at ``west``, 47°N, acquired ``when``."""
+    stac = dict(item(datetime=when), id=stac_id)
+    ring = [[west, 47.0], [west + 0.1, 47.0], [west + 0.1, 47.1], [west, 47.1], [west, 47.0]]
+    stac["geometry"] = {"type": "Polygon", "coordinates": [ring]}
+    stac["bbox"] = [west, 47.0, west + 0.1, 47.1]
+    return stac
+
+
+def stored_extent(collection) -> tuple[list[float], list[str]]:
+    extent = Collection.objects.get(pk=collection.pk).stac["extent"]
+    return extent["spatial"]["bbox"], extent["temporal"]["interval"]
+
+
+def test_the_collections_extent_is_its_items_batch_by_batch_and_shrinks_when_items_move(
+    make_collection,
+):
+    collection = make_collection()  # declares 9.5–17.2°E from 2021 on
+    items_upsert(
+        collection=collection, batch_size=1,
+        stacs=[placed("west", 12.0, "2021-09-01T10:00:00Z"),
+               placed("east", 13.0, "2021-09-03T10:00:00.5Z")],
+    )  # fmt: skip
+    assert stored_extent(collection) == (
+        [[12.0, 47.0, 13.1, 47.1]],
+        [["2021-09-01T10:00:00Z", "2021-09-03T10:00:00.500000Z"]],
+    )
+    items_upsert(collection=collection, stacs=[placed("east", 12.5, "2021-09-02T10:00:00Z")])
+    assert stored_extent(collection) == (
+        [[12.0, 47.0, 12.6, 47.1]],
+        [["2021-09-01T10:00:00Z", "2021-09-02T10:00:00Z"]],
+    )
+
+
+def test_reimporting_a_collection_keeps_its_items_extent(make_collection):
+    collection = make_collection()
+    items_upsert(collection=collection, stacs=[placed("only", 12.0, "2021-09-01T10:00:00Z")])
+    before = Collection.objects.get(pk=collection.pk).stac
+    stac = read_json("stac/collection.json")
+    stac["id"] = collection.stac_id
+    collection, created = collection_upsert(stac=stac)
+    assert not created
+    assert collection.stac == before
+    assert stored_extent(collection)[0] == [[12.0, 47.0, 12.1, 47.1]]

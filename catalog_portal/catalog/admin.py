@@ -1,11 +1,11 @@
-"""Curation in Django's admin: featured collections, categories, order, visibility and the
-filters (queryables) a collection offers."""
+"""Curation in Django's admin: featured collections, categories, order, visibility, the
+filters (queryables) a collection offers, and where each imported collection came from."""
 
 from django import forms
 from django.contrib import admin
 
 from catalog_portal.catalog.ingest import collection_stats_refresh
-from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.models import Collection, CollectionSource, Item
 from catalog_portal.catalog.queryables import InvalidQueryables, queryables_check
 
 
@@ -31,6 +31,24 @@ class CollectionForm(forms.ModelForm):
         return cleaned
 
 
+class CollectionSourceInline(admin.TabularInline):
+    """The sources a collection was imported from, read-only: ``import_stac`` records them and
+    decides by them whether a later import may write the collection (catalog/import_policy.py);
+    deleting the collection deletes them."""
+
+    model = CollectionSource
+    fields = readonly_fields = ["source", "source_collection_id", "first_imported", "last_imported"]
+    extra = 0
+    can_delete = False
+    verbose_name = "import source"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
     form = CollectionForm
@@ -42,6 +60,7 @@ class CollectionAdmin(admin.ModelAdmin):
     search_fields = ["stac_id", "title", "description"]
     filter_horizontal = ["groups"]
     readonly_fields = ["item_count", "created", "updated"]
+    inlines = [CollectionSourceInline]
     fieldsets = [
         (None, {"fields": ["stac_id", "title", "description"]}),
         ("Curation", {"fields": ["category", "featured", "featured_order", "thumbnail"]}),

@@ -159,13 +159,9 @@ def _api_collections(
     datetime: str | None,
     max_items: int | None,
 ) -> list[SourceCollection]:
-    def in_scope(request):
-        # pystac-client follows the API's own links (next pages, collections): they too
-        # must stay on the API's host.
-        scope.check(request.url)
-        return request
-
-    stac_io = StacApiIO(request_modifier=in_scope, timeout=30)
+    stac_io = StacApiIO()
+    # pystac-client follows the API's own links (collections, next pages): the scoped
+    # session keeps them on the API's host and bounds each response.
     stac_io.session = scoped_session(scope)
     try:
         client = Client.open(url, stac_io=stac_io)
@@ -173,7 +169,7 @@ def _api_collections(
             raise SourceError(f"{url}: the API does not offer item search")
         available = {collection.id: collection for collection in client.get_collections()}
     except (APIError, LinkRefused) as error:
-        raise SourceError(f"{url}: the STAC API answered with an error ({error})") from None
+        raise SourceError(f"{url}: the STAC API could not be read: {error}") from None
     unknown = sorted(set(wanted or []) - set(available))
     if unknown:
         raise SourceError(f"{url}: no collection {', '.join(unknown)}")

@@ -16,6 +16,7 @@ import pystac
 from django.db import transaction
 
 from catalog_portal.catalog.assets import local_asset_files
+from catalog_portal.catalog.extents import ItemsExtent, collection_items_extent, items_extent
 from catalog_portal.catalog.file_owners import foreign_assets_drop
 from catalog_portal.catalog.footprints import FootprintInvalid, footprint_clean
 from catalog_portal.catalog.models import AssetFile, Collection, Item
@@ -163,7 +164,8 @@ def collection_upsert(
     """Create or update a collection from its STAC document; returns (collection, created).
 
     ``curation`` sets curation fields (category, featured, ...); without it, an existing
-    collection keeps the curation its admins gave it.
+    collection keeps the curation its admins gave it. A collection that has items keeps
+    their extent over the one ``stac`` declares (see catalog/extents.py).
     """
     stac_id = stac.get("id") if isinstance(stac.get("id"), str) else "<no id>"
     if stac.get("type") != "Collection" or not stac.get("id"):
@@ -187,6 +189,9 @@ def collection_upsert(
     collection = Collection.objects.filter(stac_id=stac["id"]).first()
     if collection is None:
         return Collection.objects.create(stac_id=stac["id"], **values), True
+    extent = collection_items_extent(collection=collection)
+    if extent is not None:
+        values["stac"] = {**stac, "extent": extent.document(stac.get("extent"))}
     changed = [name for name, value in values.items() if getattr(collection, name) != value]
     if changed:
         for name in changed:
@@ -213,14 +218,15 @@ def items_upsert(
     Invalid documents are reported in ``UpsertReport.invalid`` and skipped, as are ids met a
     second time (``duplicates``: the first document is kept); an item whose document has not
     changed is left untouched, so re-running an import writes nothing. Each batch commits
-    with the collection's count and statistics, so an import killed mid-way leaves them true
-    to what it wrote (a re-run then finds those items unchanged and writes the rest).
-    ``on_batch`` is called with each batch's report (for progress bars).
+    with the collection's count, statistics and extent, so an import killed mid-way leaves
+    them true to what it wrote (a re-run then finds those items unchanged and writes the
+    rest). ``on_batch`` is called with each batch's report (for progress bars).
     """
     total = UpsertReport()
     seen: set[str] = set()
+    extent = _RunningExtent()
     for batch in _batches(stacs, batch_size):
-        report = _items_upsert_batch(collection, batch, seen)
+        report = _items_upsert_batch(collection, batch, seen, extent)
         total.add(report)
         if on_batch is not None:
             on_batch(report)
@@ -229,9 +235,10 @@ def items_upsert(
     return total
 
 
-def collection_stats_refresh(*, collection: Collection) -> int:
-    """Recompute what ingest keeps about ``collection``'s items (their count and queryables),
-    so pages read it instead of scanning items; returns the count."""
+def collection_stats_refresh(*, collection: Collection, extent: ItemsExtent | None = None) -> int:
+    """Recompute what ingest keeps about ``collection``'s items (their count, queryables and
+    the extent in its STAC document), so pages read it instead of scanning items; returns the
+    count. ``extent``: the items' extent when the caller knows it, else it is aggregated."""
     from catalog_portal.catalog.queryables import queryables_refreshed
 
     items = Item.objects.filter(collection=collection)
@@ -240,13 +247,38 @@ def collection_stats_refresh(*, collection: Collection) -> int:
         "queryables": queryables_refreshed(collection),
         "has_interval_items": items.filter(is_interval=True).exists(),
     }
+    extent = extent or collection_items_extent(collection=collection)
+    if extent is not None:  # without items, the declared extent is all there is
+        stac = {**collection.stac, "extent": extent.document(collection.stac.get("extent"))}
+        if stac != collection.stac:
+            stats["stac"] = stac
     Collection.objects.filter(pk=collection.pk).update(**stats)
     for name, value in stats.items():
         setattr(collection, name, value)
     return stats["item_count"]
 
 
-def _items_upsert_batch(collection: Collection, batch: list[dict], seen: set[str]) -> UpsertReport:
+@dataclass
+class _RunningExtent:
+    """The extent of a collection's items as an upsert goes, so that a batch that only adds
+    items widens it by theirs instead of aggregating every item of the collection again."""
+
+    known: ItemsExtent | None = None
+
+    def after(
+        self, collection: Collection, created: list[Item], updated: list[Item]
+    ) -> ItemsExtent | None:
+        """The extent once ``created`` and ``updated`` are written."""
+        if self.known is None or updated:  # first write, or items moved: it may shrink
+            self.known = collection_items_extent(collection=collection)
+        else:
+            self.known = self.known.union(items_extent(created))
+        return self.known
+
+
+def _items_upsert_batch(
+    collection: Collection, batch: list[dict], seen: set[str], extent: _RunningExtent
+) -> UpsertReport:
     report = UpsertReport()
     valid: dict[str, tuple[dict, dict[str, Any]]] = {}
     for stac in batch:
@@ -311,7 +343,9 @@ def _items_upsert_batch(collection: Collection, batch: list[dict], seen: set[str
         report.created, report.updated = len(to_create), len(to_update)
         report.updated_ids = [item.stac_id for item in to_update]
         if to_create or to_update:
-            collection_stats_refresh(collection=collection)
+            collection_stats_refresh(
+                collection=collection, extent=extent.after(collection, to_create, to_update)
+            )
     return report
 
 

@@ -5,12 +5,14 @@ the portal read local files or call hosts on its network (SSRF)."""
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 REMOTE_SCHEMES = ("http", "https")
 TIMEOUT_SECONDS = 30
@@ -83,17 +85,53 @@ class SourceScope:
 
 
 class _ScopedSession(requests.Session):
-    """A session that follows a redirect only inside the scope."""
+    """A session that sends a request only inside the scope (each hop of a redirect is sent
+    through here too) and reads at most the scope's size limit of each response.
+
+    The checks live in the session rather than in what calls it because pystac-client builds
+    its own requests (``Client.open`` replaces the ``request_modifier`` of the StacApiIO it
+    is given with None) and would read every response whole.
+    """
 
     def __init__(self, scope: SourceScope) -> None:
         super().__init__()
         self.scope = scope
+        for prefix in ("http://", "https://"):
+            self.mount(prefix, _BoundedAdapter(scope.max_bytes))
 
-    def get_redirect_target(self, resp):
-        target = super().get_redirect_target(resp)
-        if target is not None:
-            self.scope.check(urljoin(resp.url, target))
-        return target
+    def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
+        reason = self.scope.refusal(request.url)
+        if reason is not None:
+            raise LinkRefused(f"{request.url}: {reason}")
+        if kwargs.get("timeout") is None:  # pystac-client passes None unless told
+            kwargs["timeout"] = TIMEOUT_SECONDS
+        return super().send(request, **kwargs)
+
+
+class _BoundedAdapter(HTTPAdapter):
+    """Reads each response's body (decompressed) as it comes, refusing more than
+    ``max_bytes``: the responses of redirects too, which requests would read whole."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False, **kwargs):
+        response = super().send(request, stream=True, **kwargs)
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response.close()
+            raise LinkRefused(f"larger than {self.max_bytes} bytes (--max-document-bytes)")
+        body = bytearray()
+        for chunk in response.raw.stream(64 * 1024, decode_content=True):
+            body += chunk
+            if len(body) > self.max_bytes:
+                response.close()
+                raise LinkRefused(f"larger than {self.max_bytes} bytes (--max-document-bytes)")
+        # The body read so far, handed back as the response's (public) raw stream: reading
+        # ``content`` then gives exactly these bytes, already decompressed.
+        response.raw = io.BytesIO(bytes(body))
+        return response
 
 
 def scoped_session(scope: SourceScope) -> requests.Session:
@@ -113,14 +151,9 @@ def document_bytes(href: str, *, scope: SourceScope, session: requests.Session) 
             raise LinkRefused(f"cannot be read ({error.strerror or error})") from None
     else:
         try:
-            with session.get(href, stream=True, timeout=TIMEOUT_SECONDS) as response:
-                response.raise_for_status()
-                buffer = bytearray()
-                for chunk in response.iter_content(64 * 1024):
-                    buffer += chunk
-                    if len(buffer) > scope.max_bytes:
-                        break
-                data = bytes(buffer)
+            response = session.get(href)  # in scope and bounded by the session
+            response.raise_for_status()
+            data = response.content
         except requests.RequestException as error:
             raise LinkRefused(f"cannot be read ({error.__class__.__name__})") from None
     if len(data) > scope.max_bytes:
