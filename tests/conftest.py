@@ -120,6 +120,20 @@ def session_cookie(user: User) -> dict[str, str]:
     return {"sessionid": client.cookies["sessionid"].value}
 
 
+def admin_change_form(client, url: str) -> dict:
+    """What the admin's change page at ``url`` sends when saved unchanged: its fields' values
+    and the management forms of its inlines (without them Django refuses the post)."""
+    context = client.get(url).context
+    form = context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for inline in context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {management.add_prefix(name): value for name, value in management.initial.items()}
+        )
+    return data
+
+
 def bearer(secret: str) -> dict[str, str]:
     """The header that presents an API token."""
     return {"Authorization": f"Bearer {secret}"}

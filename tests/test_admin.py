@@ -1,6 +1,7 @@
 """Curation happens in Django's admin: featured, category, order, visibility and groups."""
 
 from catalog_portal.catalog.models import Collection, CollectionSource, Item
+from tests.conftest import admin_change_form
 
 
 def test_admin_lists_collections_with_their_curation(client, alice, make_collection):
@@ -15,18 +16,8 @@ def test_admin_restricts_a_collection_to_a_group(client, alice, make_collection,
     collection = make_collection("to-restrict")
     client.force_login(alice)
     url = f"/admin/catalog/collection/{collection.pk}/change/"
-    context = client.get(url).context
-    form = context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    for inline in context["inline_admin_formsets"]:  # what the page's form sends for them
-        management = inline.formset.management_form
-        data.update(
-            {management.add_prefix(name): value for name, value in management.initial.items()}
-        )
-    data.update(
-        visibility="restricted", groups=[granted_group.pk], featured="on", featured_order=3,
-        stac=form["stac"].value(),
-    )  # fmt: skip
+    data = admin_change_form(client, url)
+    data.update(visibility="restricted", groups=[granted_group.pk], featured="on", featured_order=3)
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     collection = Collection.objects.get(pk=collection.pk)

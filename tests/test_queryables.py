@@ -17,7 +17,7 @@ from catalog_portal.catalog.queryables import (
     queryables_check,
     queryables_from_source,
 )
-from tests.conftest import read_json
+from tests.conftest import admin_change_form, read_json
 
 GA_ITEM = "stac-corpus/queryables/ga-ard-like-item.json"
 
@@ -194,19 +194,12 @@ def test_malformed_queryables_are_refused_with_the_reason(document, message):
 # --- administrators edit them ---------------------------------------------------------------
 
 
-def admin_form_data(client, url: str) -> dict:
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update(stac=form["stac"].value(), queryables=form["queryables"].value())
-    return data
-
-
 def test_an_administrator_edits_a_collections_queryables_and_they_are_kept(
     client, alice, ga_collection
 ):
     client.force_login(alice)
     url = f"/admin/catalog/collection/{ga_collection.pk}/change/"
-    data = admin_form_data(client, url)
+    data = admin_change_form(client, url)
     edited = {"eo:cloud_cover": {"type": "number", "minimum": 0, "maximum": 100}}
     data["queryables"] = json.dumps(edited)
     response = client.post(url, data)
@@ -234,7 +227,7 @@ def test_malformed_queryables_are_refused_in_the_admin_with_a_message(client, al
         ('{"eo:cloud_cover": "number"}', "Not usable as queryables: the schema of"),
         ('{"eo:cloud_cover": {"type": ', "Enter a valid JSON"),
     ]:
-        data = {**admin_form_data(client, url), "queryables": text}
+        data = {**admin_change_form(client, url), "queryables": text}
         response = client.post(url, data)
         assert response.status_code == 200
         assert message in str(response.context["adminform"].form.errors["queryables"])
@@ -248,7 +241,7 @@ def test_choosing_derived_queryables_again_in_the_admin_derives_them(client, ali
     )
     client.force_login(alice)
     url = f"/admin/catalog/collection/{ga_collection.pk}/change/"
-    response = client.post(url, {**admin_form_data(client, url), "queryables_source": "items"})
+    response = client.post(url, {**admin_change_form(client, url), "queryables_source": "items"})
     assert response.status_code == 302, response.context["adminform"].form.errors
     collection = Collection.objects.get(pk=ga_collection.pk)
     assert collection.queryables == derived
