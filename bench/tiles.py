@@ -9,6 +9,9 @@ zooms; orthophoto, Sentinel-2, Sentinel-1 and flood collections) from both, inte
 keep-alive connection each, after one warm-up pass. The portal draws with its collections'
 render defaults; the bare app gets the same renders as explicit parameters and STAC item files.
 Then it times mosaic tiles of a registered search that matches 20 items.
+
+With ``--source s3`` or ``--source http`` it compares instead the same tiles read from local
+files and from copies in object storage or behind an HTTP server (bench/remote_tiles.py).
 """
 
 from __future__ import annotations
@@ -37,7 +40,10 @@ ZOOMS = {
     "sentinel-2": (13, 14, 15),
     "sentinel-1": (12, 13, 14),
     "GFM": (12, 13, 14),
+    "bench-sentinel-2-fullsize": (9, 11, 13, 14),
 }
+# What the big synthetic band is drawn with (its collection has no render).
+FULL_SIZE_RENDER = "&assets=B04&rescale=0,3000"
 
 
 def free_port() -> int:
@@ -121,6 +127,41 @@ def tile_requests(count: int, item_dir: Path) -> list[tuple[str, str]]:
     return pairs[:count]
 
 
+def source_tile_requests(count: int, collections: list[str], copies: dict) -> list[tuple[str, str]]:
+    """(local path, remote path) pairs of the same tiles of ``collections`` and their remote
+    ``copies`` (collection id → copy's id)."""
+    import morecantile
+
+    from catalog_portal.catalog.models import Item
+
+    tms = morecantile.tms.get("WebMercatorQuad")
+    pairs: list[tuple[str, str]] = []
+    per_collection = count // len(collections) + 1
+    for stac_id in collections:
+        items = list(Item.objects.filter(collection__stac_id=stac_id)[:ITEMS_PER_COLLECTION])
+        zooms = next(z for prefix, z in ZOOMS.items() if stac_id.startswith(prefix))
+        tiles = []
+        for item in items:
+            west, south, east, north = item.stac["bbox"]
+            for tile in tms.tiles(west, south, east, north, list(zooms)):
+                tile_west, tile_south, tile_east, tile_north = tms.bounds(tile)
+                lon, lat = (tile_west + tile_east) / 2, (tile_south + tile_north) / 2
+                if west <= lon <= east and south <= lat <= north:
+                    tiles.append((item, tile))
+        step = max(1, len(tiles) // per_collection)
+        render = FULL_SIZE_RENDER if stac_id.startswith("bench-") else ""
+        for item, tile in tiles[::step][:per_collection]:
+            suffix = (
+                f"/items/{item.stac_id}/tiles/WebMercatorQuad/{tile.z}/{tile.x}/{tile.y}.png"
+                f"?tilesize=256{render}"
+            )
+            pairs.append(
+                (f"/tiles/collections/{stac_id}{suffix}",
+                 f"/tiles/collections/{copies[stac_id]}{suffix}")
+            )  # fmt: skip
+    return pairs
+
+
 def server_start(app: str, port: int, env: dict, app_dir: Path) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "uvicorn", app, "--app-dir", str(app_dir),
@@ -166,8 +207,13 @@ def main() -> None:
     parser.add_argument("--var-dir", default=str(ROOT / "var" / "bench-tiles"))
     parser.add_argument("--tiles", type=int, default=240)
     parser.add_argument("--mosaic-tiles", type=int, default=40)
+    parser.add_argument(
+        "--source", choices=["s3", "http"], help="local files against copies read from here"
+    )
     options = parser.parse_args()
 
+    # This checkout's code, not whichever the virtualenv's editable install points at.
+    sys.path.insert(0, str(ROOT))
     from catalog_portal.tiles.gdal import GDAL_DEFAULTS
 
     # Production settings; both servers get the same GDAL settings from the environment.
@@ -186,6 +232,21 @@ def main() -> None:
     }
     catalogue_prepare(env)
     django_setup(env)
+    if options.source:
+        import remote_tiles
+
+        options.collections = COLLECTIONS
+        remote_tiles.run(
+            options,
+            env,
+            pairs_of=lambda collections, copies: source_tile_requests(
+                options.tiles, collections, copies
+            ),
+            server_start=server_start,
+            free_port=free_port,
+            root=ROOT,
+        )
+        return
     item_dir = Path(tempfile.mkdtemp(prefix="bench-tiles-stac-"))
     pairs = tile_requests(options.tiles, item_dir)
     search = search_of_20_items()

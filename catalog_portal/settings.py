@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from catalog_portal.catalog.asset_sources import asset_sources_parse
 from catalog_portal.lib.csp import csp_directives
 from catalog_portal.lib.env import (
     env_bool,
@@ -48,6 +49,14 @@ CORS_ALLOWED_ORIGINS = env_origins("CORS_ALLOWED_ORIGINS", ["*"])
 # Raster files of the catalogue (the demo's COGs among them). Asset hrefs of the form
 # "/data/<path>" resolve to files below this folder.
 DATA_ROOT = env_path("DATA_ROOT", VAR_DIR / "data")
+# Where else asset files may be read (catalog/asset_sources.py): S3 buckets/prefixes and
+# HTTP(S) prefixes, separated by spaces or commas, each with options as a query string. The
+# data folder above is always a source; an href outside every source is never fetched.
+ASSET_SOURCES = asset_sources_parse(
+    "ASSET_SOURCES",
+    env_str("ASSET_SOURCES", ""),
+    secret=lambda name: env_secret(name, required=False, dev_file=None),
+)
 
 # The maps' background: XYZ raster tiles and their attribution (OpenStreetMap by default). Set
 # BASEMAP_TILES empty for none; vendored country outlines are drawn either way, so footprints

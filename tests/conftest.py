@@ -417,6 +417,37 @@ def demo_server(demo, portal_url) -> str:
 
 
 @pytest.fixture(scope="session")
+def object_store():
+    """A real S3-protocol server (moto, in a child process) on 127.0.0.1 for the session:
+    ``object_store.endpoint``, ``.bucket_create``, ``.upload`` and ``.source`` (see
+    tests/object_store.py)."""
+    from tests.object_store import MotoServer
+
+    with MotoServer() as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def http_files(tmp_path_factory):
+    """A Range-capable HTTP file server on 127.0.0.1 for the session, serving
+    ``http_files.root`` (a fresh folder); counts requests per path."""
+    from tests.object_store import RangeFileServer
+
+    with RangeFileServer(tmp_path_factory.mktemp("http-files")) as server:
+        yield server
+
+
+@pytest.fixture
+def ssrf_canary():
+    """A listener no asset read may reach: hrefs outside the allow-list and redirects from
+    allowed hosts name it; ``ssrf_canary.request_count`` must stay 0."""
+    from tests.object_store import RangeFileServer
+
+    with RangeFileServer() as canary:
+        yield canary
+
+
+@pytest.fixture(scope="session")
 def chromium_browser():
     """Debian's Chromium, driven by Playwright (no browser download)."""
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:

@@ -91,12 +91,41 @@ def test_the_development_secret_key_is_generated_once_and_kept(settings, tmp_pat
         ({"DB_POOL_TIMEOUT": "0"}, "DB_POOL_TIMEOUT"),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
         ({"SECRET_KEY": "a", "SECRET_KEY_FILE": "/etc/hostname"}, "SECRET_KEY_FILE"),
+        ({"ASSET_SOURCES": "ftp://files.example.org/cogs"}, "ASSET_SOURCES"),
+        ({"ASSET_SOURCES": "s3://bucket/x?credentials=STORE"}, "STORE_ACCESS_KEY_ID"),
+        (
+            {
+                "ASSET_SOURCES": "s3://bkt/x?credentials=STORE",
+                "STORE_ACCESS_KEY_ID_FILE": "/no/such",
+            },
+            "STORE_ACCESS_KEY_ID_FILE",
+        ),
     ],
 )
 def test_a_bad_value_fails_at_start_naming_the_variable(monkeypatch, tmp_path, env, named):
     with pytest.raises(ImproperlyConfigured) as failure:
         settings_run(monkeypatch, tmp_path, **env)
     assert named in str(failure.value)
+
+
+def test_asset_sources_read_their_credentials_from_files(monkeypatch, tmp_path):
+    (tmp_path / "key-id").write_text("AKEXAMPLE\n")
+    (tmp_path / "secret").write_text("s3cr3t\n")
+    names = settings_run(
+        monkeypatch,
+        tmp_path,
+        ASSET_SOURCES="s3://eodc/s2?endpoint=https://store.example&credentials=STORE "
+        "https://cogs.example/public",
+        STORE_ACCESS_KEY_ID_FILE=str(tmp_path / "key-id"),
+        STORE_SECRET_ACCESS_KEY_FILE=str(tmp_path / "secret"),
+    )
+    store, public = names["ASSET_SOURCES"]
+    assert (store.url, store.access_key_id, store.secret_access_key) == (
+        "s3://eodc/s2/", "AKEXAMPLE", "s3cr3t",
+    )  # fmt: skip
+    assert public.url == "https://cogs.example:443/public/"
+    monkeypatch.delenv("ASSET_SOURCES")
+    assert settings_run(monkeypatch, tmp_path)["ASSET_SOURCES"] == ()
 
 
 def test_cors_origins_are_compared_as_browsers_send_them(monkeypatch, tmp_path):

@@ -3,8 +3,8 @@
 Built from titiler.core factories whose readers resolve catalogue items (``item_tiles.py``) and
 registered searches (``mosaics.py``) through the portal's search and access layers. Beside them:
 ``session.py`` (who asks), ``catalog_items.py``/``search_items.py`` (what a request reads,
-``catalog_cache.py`` keeps it a few seconds), ``reader.py`` (files below
-DATA_ROOT only), ``renders.py`` (collection render defaults), ``caching.py`` (ETag, 304),
+``catalog_cache.py`` keeps it a few seconds), ``reader.py`` (files of the allow-listed asset
+sources only), ``renders.py`` (collection render defaults), ``caching.py`` (ETag, 304),
 ``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``error_responses.py`` (the
 status table), ``gdal.py`` (COG settings), ``images.py`` (encoding, PNG compression),
 ``models.py``/``registry.py`` (registered searches).

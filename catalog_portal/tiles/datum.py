@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
 import pyproj
 import rasterio
+from cachetools import LRUCache
 from pyproj.crs import BoundCRS
 from pyproj.transformer import AreaOfInterest, TransformerGroup
 from rasterio.warp import transform_bounds
@@ -43,9 +46,34 @@ def reading_name(path: Path) -> str:
     return f"vrt://{name}?a_srs={bound}" if bound else name
 
 
+def remote_reading_name(name: str, *, env: dict[str, Any]) -> str:
+    """``reading_name`` of a file GDAL reads over the network (``/vsis3/…``, ``/vsicurl/…``)
+    with the options ``env``; its datum shift is looked up once per name."""
+    if "?" in name or "&" in name:
+        return name
+    with _remote_bound_lock:
+        found = _remote_bound.get(name, _UNKNOWN)
+    if found is _UNKNOWN:
+        with rasterio.Env(**env):
+            found = _bound_crs_of_dataset(name)
+        with _remote_bound_lock:
+            _remote_bound[name] = found
+    return f"vrt://{name}?a_srs={found}" if found else name
+
+
+_UNKNOWN = object()
+_remote_bound: LRUCache = LRUCache(maxsize=4096)
+_remote_bound_lock = threading.Lock()
+
+
 @functools.lru_cache(maxsize=4096)
 def _bound_crs_of_file(name: str, mtime_ns: int, size: int) -> str | None:
     """The file's CRS bound to its datum shift (WKT1), or None; cached per file version."""
+    return _bound_crs_of_dataset(name)
+
+
+def _bound_crs_of_dataset(name: str) -> str | None:
+    """The CRS of the file GDAL opens by ``name``, bound to its datum shift (WKT1), or None."""
     with rasterio.open(name) as dataset:
         if dataset.crs is None:
             return None

@@ -41,7 +41,8 @@ class RenderNotFound(ValueError):
 
 
 class AssetNotServable(LookupError):
-    """An asset whose href is not a file below DATA_ROOT: the tiler reads nothing else."""
+    """An asset whose href is of no allow-listed source (or redirects out of them): the tiler
+    reads nothing else."""
 
 
 class NoFootprint(LookupError):
@@ -51,6 +52,11 @@ class NoFootprint(LookupError):
 class AssetFileMissing(LookupError):
     """An asset whose file is catalogued but not on disk (removed, or not copied yet): 404, as
     the data API answers for the same file, rather than GDAL's failure as a 500."""
+
+
+class AssetUnreachable(RuntimeError):
+    """An asset whose storage (S3, an HTTP server) does not answer or fails: 502, the
+    portal's own fault being none."""
 
 
 class NotModified(Exception):
@@ -69,6 +75,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     AssetNotServable: 404,
     NoFootprint: 404,
     AssetFileMissing: 404,
+    AssetUnreachable: 502,
     RenderNotFound: 400,
     InvalidParameter: 400,
     # A name the client chose: a bad parameter rather than a missing resource.

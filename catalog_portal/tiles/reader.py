@@ -1,4 +1,5 @@
-"""The reader: rio-tiler's STACReader over a catalogued item, reading only files below DATA_ROOT."""
+"""The reader: rio-tiler's STACReader over a catalogued item, reading only files of the
+allow-listed asset sources (catalog/asset_sources.py): below DATA_ROOT, in S3, over HTTP(S)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from cachetools import LRUCache
 from morecantile import Tile, TileMatrixSet
 from rasterio.crs import CRS
+from rasterio.errors import RasterioIOError
 from rasterio.warp import transform_bounds
 from rio_tiler.constants import WGS84_CRS
 from rio_tiler.errors import InvalidAssetName
@@ -16,10 +18,15 @@ from rio_tiler.io import Reader, STACReader
 from rio_tiler.models import ImageData
 from rio_tiler.types import AssetInfo, AssetType, BBox
 
-from catalog_portal.catalog.assets import asset_path
+from catalog_portal.catalog.asset_redirects import redirects_stay_inside
+from catalog_portal.catalog.asset_sources import AssetSource, asset_source
 from catalog_portal.tiles.catalog_items import CatalogItem
-from catalog_portal.tiles.datum import reading_name
-from catalog_portal.tiles.error_responses import AssetFileMissing, AssetNotServable
+from catalog_portal.tiles.datum import reading_name, remote_reading_name
+from catalog_portal.tiles.error_responses import (
+    AssetFileMissing,
+    AssetNotServable,
+    AssetUnreachable,
+)
 from catalog_portal.tiles.reads import feature_check, read_options_check, read_size_check
 
 logger = logging.getLogger(__name__)
@@ -140,8 +147,9 @@ def bounds_in(reader: Reader, *, crs: CRS, crs_key: str) -> BBox | None:
 class CatalogItemReader(STACReader):
     """Reads the assets of a :class:`CatalogItem` (its ``input``), never a URL from a request.
 
-    Asset hrefs are ``/data/<path>`` and resolve through ``catalog.assets.asset_path``;
-    any other href (a URL, an absolute path) is refused rather than opened.
+    Asset hrefs resolve through the asset sources (``/data/<path>`` below DATA_ROOT,
+    ``s3://`` and ``https://`` hrefs of allow-listed buckets and prefixes), each read with its
+    source's GDAL options; any other href is refused rather than opened.
     """
 
     input: CatalogItem
@@ -165,17 +173,15 @@ class CatalogItemReader(STACReader):
         if name not in self.assets:
             raise InvalidAssetName(f"{name!r} is not valid, should be one of {self.assets}")
         stac_asset = self.item.assets[name]
-        path = asset_path(stac_asset.href)
-        if path is None or name not in self.input.readable_assets:
-            # Not below DATA_ROOT, or a file this item does not own for its caller
-            # (catalog/file_owners.py): the same 404 either way.
+        source = asset_source(stac_asset.href)
+        if source is None or (not source.remote and name not in self.input.readable_assets):
+            # Outside every asset source, or a local file this item does not own for its
+            # caller (catalog/file_owners.py): the same 404 either way.
             raise AssetNotServable(f"asset {name!r} is not a file the portal serves")
-        if not path.is_file():
-            logger.warning("catalogued file %s is missing below DATA_ROOT", path)
-            raise AssetFileMissing(f"the file of asset {name!r} is missing")
+        url, env = asset_opening(name=name, href=stac_asset.href, source=source)
         extra = stac_asset.extra_fields
         info = AssetInfo(
-            url=reading_name(path),
+            url=url,
             name=name,
             media_type=stac_asset.media_type,
             reader_options={},
@@ -186,7 +192,9 @@ class CatalogItemReader(STACReader):
         if statistics and "expression" not in info["method_options"]:
             info["dataset_statistics"] = statistics
         if header_size := extra.get("file:header_size"):
-            info["env"] = {"GDAL_INGESTED_BYTES_AT_OPEN": header_size}
+            env["GDAL_INGESTED_BYTES_AT_OPEN"] = header_size
+        # rio-tiler opens the asset inside rasterio.Env(**env), in whichever thread reads it.
+        info["env"] = env
         return info
 
     # rio-tiler reads all assets when none are named, warning each time; for /info and
@@ -218,6 +226,29 @@ class CatalogItemReader(STACReader):
         """rio-tiler's feature, for a valid area only (a degenerate one fails deep in GDAL)."""
         feature_check(feature=shape)
         return super().feature(shape, *args, **kwargs)
+
+
+def asset_opening(*, name: str, href: str, source: AssetSource) -> tuple[str, dict[str, Any]]:
+    """The name GDAL opens asset ``name`` (``href``, of ``source``) by and the options of
+    its read (``rasterio.Env`` arguments)."""
+    if not source.remote:
+        path = source.local_path(href)
+        if path is None or not path.is_file():
+            logger.warning("catalogued file %s is missing below DATA_ROOT", path)
+            raise AssetFileMissing(f"the file of asset {name!r} is missing")
+        return reading_name(path), {}
+    if source.kind == "http" and not redirects_stay_inside(href=href, source=source):
+        raise AssetNotServable(f"asset {name!r} is not a file the portal serves")
+    env = source.rasterio_env()
+    try:
+        return remote_reading_name(source.gdal_path(href), env=env), env
+    except RasterioIOError as error:
+        # GDAL names the status of the storage's answer in its message.
+        if "404" in str(error) or "does not exist" in str(error):
+            logger.warning("catalogued file %s is missing in %s", href, source.url)
+            raise AssetFileMissing(f"the file of asset {name!r} is missing") from None
+        logger.warning("asset %s could not be read from %s: %s", href, source.url, error)
+        raise AssetUnreachable(f"the file of asset {name!r} cannot be read now") from None
 
 
 def band_statistics(bands: list[dict]) -> list[tuple[float, float]] | None:

@@ -1,0 +1,136 @@
+"""Real remote storage on 127.0.0.1 for tests of assets that live elsewhere: an S3-protocol
+server (moto's standalone server, in a child process) that GDAL's /vsis3/ and boto3 talk to
+over HTTP, and an HTTP file server with Range support that counts the requests it gets (for
+HTTPS-style sources, and as the SSRF canary nobody may reach)."""
+
+from __future__ import annotations
+
+import collections
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Self
+
+from werkzeug.serving import make_server
+from werkzeug.utils import send_file
+from werkzeug.wrappers import Request, Response
+
+from catalog_portal.catalog.asset_sources import AssetSource, asset_sources_parse, s3_client
+from tests.conftest import free_port
+
+# moto accepts any keys; these only make GDAL and boto3 sign their requests.
+ACCESS_KEY_ID = "portal-test-key"
+SECRET_ACCESS_KEY = "portal-test-secret"
+CREDENTIALS_NAME = "TEST_S3"
+
+
+class MotoServer:
+    """``with MotoServer() as store: store.endpoint``: moto's S3 server in a child process."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self._process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Self:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=1):
+                    return self
+            except (urllib.error.URLError, ConnectionError):
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError("moto's S3 server did not start") from None
+                time.sleep(0.1)
+
+    def __exit__(self, *exc) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+
+    def source(self, bucket: str, prefix: str = "", *, signed: bool = True) -> AssetSource:
+        """An allow-listed source for ``s3://bucket/prefix`` on this server (path-style, as
+        for MinIO), with the test keys unless ``signed`` is False (a public bucket)."""
+        query = f"endpoint={self.endpoint}&path_style=true&region=us-east-1"
+        if signed:
+            query += f"&credentials={CREDENTIALS_NAME}"
+        keys = {
+            f"{CREDENTIALS_NAME}_ACCESS_KEY_ID": ACCESS_KEY_ID,
+            f"{CREDENTIALS_NAME}_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+        }
+        (source,) = asset_sources_parse(
+            "ASSET_SOURCES",
+            f"s3://{bucket}/{prefix}?{query}",
+            secret=lambda name: keys.get(name, ""),
+        )
+        return source
+
+    def bucket_create(self, bucket: str) -> None:
+        """Create ``bucket`` (again: moto keeps what it holds until the server stops)."""
+        client = s3_client(self.source(bucket))
+        existing = {found["Name"] for found in client.list_buckets().get("Buckets", [])}
+        if bucket not in existing:
+            client.create_bucket(Bucket=bucket)
+
+    def upload(self, bucket: str, key: str, path: Path) -> str:
+        """Upload the file at ``path`` as ``key``; returns its ``s3://`` href."""
+        s3_client(self.source(bucket)).upload_file(str(path), bucket, key)
+        return f"s3://{bucket}/{key}"
+
+
+class RangeFileServer:
+    """``with RangeFileServer(root) as server: server.url``: files below ``root`` over HTTP
+    with Range and HEAD (werkzeug's send_file), a count of requests per path (``requests``),
+    and redirects set by a test (``redirects[path] = url``)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
+        self.requests: collections.Counter[str] = collections.Counter()
+        self.redirects: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+
+    @property
+    def request_count(self) -> int:
+        """How many requests reached this server."""
+        with self._lock:
+            return sum(self.requests.values())
+
+    def _app(self, environ, start_response):
+        request = Request(environ)
+        with self._lock:
+            self.requests[request.path] += 1
+        if request.path in self.redirects:
+            response = Response(status=302, headers={"Location": self.redirects[request.path]})
+            return response(environ, start_response)
+        path = (self.root / request.path.lstrip("/")).resolve() if self.root else None
+        if path is None or not path.is_relative_to(self.root.resolve()) or not path.is_file():
+            return Response("not found", status=404)(environ, start_response)
+        response = send_file(path, environ, conditional=True, max_age=0)
+        return response(environ, start_response)
+
+    def __enter__(self) -> Self:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def source(self, prefix: str = "") -> AssetSource:
+        """An allow-listed source for this server's ``prefix`` (plain http: listed outright)."""
+        (source,) = asset_sources_parse(
+            "ASSET_SOURCES", f"{self.url}/{prefix}", secret=lambda name: ""
+        )
+        return source
