@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX, asset_path
+from catalog_portal.lib.env import origin_split
 
 # Longest href considered at all: a URL longer than this is not a catalogued file.
 MAX_HREF_LENGTH = 2048
@@ -364,20 +365,8 @@ def _flag(options: dict, name: str) -> bool:
 def _endpoint(raw: str) -> str:
     if not raw:
         return ""
-    try:
-        url = urlsplit(raw)
-        url.port  # noqa: B018 (raises on a port that is not a number)
-    except ValueError:
-        url = None
-    if (
-        url is None
-        or url.scheme not in _DEFAULT_PORTS
-        or not url.hostname
-        or url.username is not None
-        or url.path.strip("/")
-        or url.query
-        or url.fragment
-    ):
+    url = origin_split(raw, schemes=set(_DEFAULT_PORTS), slash=True)
+    if url is None:
         raise ValueError(f"endpoint={raw!r} is not like https://host[:port]")
     return f"{url.scheme}://{url.netloc}"
 

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -74,6 +74,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def origin_split(value: str, *, schemes: set[str], slash: bool = False) -> SplitResult | None:
+    """``value`` split when it is exactly ``scheme://host[:port]`` (``slash``: a trailing "/"
+    allowed) with a scheme of ``schemes``; None for anything else: no user, path, query or
+    fragment, and a port that is a number."""
+    try:
+        url = urlsplit(value)
+        url.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return None
+    if (
+        url.scheme.lower() not in schemes
+        or not url.hostname
+        or url.username is not None
+        or url.path not in ({"", "/"} if slash else {""})
+        or url.query
+        or url.fragment
+        or value.endswith(("?", "#"))
+    ):
+        return None
+    return url
+
+
 def env_origins(name: str, default: list[str]) -> list[str]:
     """Return a comma-separated list of web origins (``https://host[:port]``, as a browser's
     ``Origin`` header spells them: lower case, no path) and ``*`` entries."""
@@ -82,21 +104,7 @@ def env_origins(name: str, default: list[str]) -> list[str]:
         if value == "*":
             origins.append(value)
             continue
-        try:
-            url = urlsplit(value)
-            url.port  # noqa: B018 (raises on a port that is not a number)
-        except ValueError:
-            url = None
-        if (
-            url is None
-            or url.scheme.lower() not in {"http", "https"}
-            or not url.hostname
-            or url.username is not None
-            or url.path
-            or url.query
-            or url.fragment
-            or value.endswith(("?", "#"))
-        ):
+        if origin_split(value, schemes={"http", "https"}) is None:
             # A browser's Origin never has a path (not even "/"), so such an entry would
             # never match and the mistake would go unseen.
             raise ImproperlyConfigured(
