@@ -129,3 +129,26 @@ def test_what_one_process_makes_works_on_the_other(two_portals, demo, tmp_path):
 
     # Nothing above needed a file the other process keeps: no key was made in either VAR_DIR.
     assert not [path for path in Path(tmp_path).rglob("secret_key")]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "key_from", "warned"),
+    [
+        ("postgresql", "the development file", True),
+        ("postgresql", "the environment", False),
+        ("sqlite", "the development file", False),  # one machine's file: one machine's key
+    ],
+)
+def test_serve_names_a_development_key_that_processes_on_a_shared_database_cannot_share(
+    settings, tmp_path, vendor, key_from, warned
+):
+    from catalog_portal.lib.local_files import dev_secret_create
+    from catalog_portal.web.checks import shared_key_problem
+
+    settings.SECRET_KEY_DEV_FILE = str(tmp_path / "var" / "secret_key")
+    settings.SECRET_KEY = "" if key_from == "the development file" else SHARED_SECRET_KEY
+    dev_secret_create()
+    problem = shared_key_problem(database_vendor=vendor)
+    assert (problem is not None) == warned
+    if warned:
+        assert "SECRET_KEY" in problem and settings.SECRET_KEY_DEV_FILE in problem
