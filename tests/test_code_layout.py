@@ -26,6 +26,7 @@ SIDEWAYS = {
     ("lib/request_limits.py", "catalog_portal.catalog.search.exceptions"),
     ("catalog/management/commands/load_demo.py", "catalog_portal.demo.loader"),
     ("catalog/management/commands/load_demo.py", "catalog_portal.demo.synthetic"),
+    ("catalog/management/commands/load_demo.py", "catalog_portal.demo.object_storage"),
     ("lib/asgi_django.py", "catalog_portal.accounts.authentication"),
     ("accounts/authentication.py", "catalog_portal.data.signed_urls"),
     ("api/error_responses.py", "catalog_portal.data.files"),

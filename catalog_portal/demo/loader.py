@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from catalog_portal.catalog.ingest import UpsertReport, collection_upsert, items
 from catalog_portal.catalog.models import Collection
 from catalog_portal.demo.common import DemoCollection
 from catalog_portal.demo.flood import flood_collections
+from catalog_portal.demo.object_storage import demo_files_upload, demo_storage_target
 from catalog_portal.demo.orthophotos import orthophoto_collections
 from catalog_portal.demo.sentinel2 import sentinel2_collection
 
@@ -41,11 +43,23 @@ def demo_catalog_generate(
 
 
 def demo_catalog_load(
-    *, data_root: Path, progress: Callable[[str], None] = lambda _: None
+    *,
+    data_root: Path,
+    storage: str | None = None,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> DemoReport:
-    """Generate the demo catalogue and write it to the database (idempotent)."""
-    generated = demo_catalog_generate(data_root=data_root, progress=progress)
-    return demo_catalog_store(collections=generated)
+    """Generate the demo catalogue and write it to the database (idempotent): its files
+    below ``data_root``, or with ``storage`` (``s3://bucket/prefix``, inside an S3 source
+    of ASSET_SOURCES) uploaded there and catalogued by their ``s3://`` hrefs, with nothing
+    left on the local disk (StorageRefused, before any work, for a place not allowed)."""
+    if storage is None:
+        generated = demo_catalog_generate(data_root=data_root, progress=progress)
+        return demo_catalog_store(collections=generated)
+    target = demo_storage_target(storage)
+    with tempfile.TemporaryDirectory(prefix="portal-demo-") as folder:
+        generated = demo_catalog_generate(data_root=Path(folder), progress=progress)
+        uploaded = demo_files_upload(collections=generated, data_root=Path(folder), target=target)
+    return demo_catalog_store(collections=uploaded)
 
 
 def demo_catalog_store(*, collections: list[DemoCollection]) -> DemoReport:

@@ -11,13 +11,15 @@ from tqdm import tqdm
 from catalog_portal.catalog.management.bulk import BulkCommand
 from catalog_portal.catalog.models import Collection
 from catalog_portal.demo.loader import DEMO_PASSWORD, DEMO_USER, demo_catalog_load
+from catalog_portal.demo.object_storage import StorageRefused
 from catalog_portal.demo.synthetic import SYNTHETIC_ID, synthetic_items_add
 
 
 class Command(BulkCommand):
     help = (
-        "Generate the demo catalogue (COGs under DATA_ROOT and their STAC), or with "
-        "--synthetic-items N only add N metadata-only items for benchmarks."
+        "Generate the demo catalogue (COGs under DATA_ROOT, or uploaded with --storage, and "
+        "their STAC), or with --synthetic-items N only add N metadata-only items for "
+        "benchmarks."
     )
 
     def add_arguments(self, parser) -> None:
@@ -32,8 +34,19 @@ class Command(BulkCommand):
             metavar="N",
             help=f"Add N metadata-only items to the '{SYNTHETIC_ID}' collection and nothing else.",
         )
+        parser.add_argument(
+            "--storage",
+            metavar="s3://BUCKET/PREFIX",
+            help=(
+                "Upload the COGs there instead of writing them under DATA_ROOT and catalogue "
+                "their s3:// hrefs; it must lie inside an s3:// source of ASSET_SOURCES (its "
+                "endpoint and credentials are used). The bucket is made if missing."
+            ),
+        )
 
-    def handle(self, *, if_empty: bool, synthetic_items: int | None, **options) -> None:
+    def handle(
+        self, *, if_empty: bool, synthetic_items: int | None, storage: str | None, **options
+    ) -> None:
         started = time.perf_counter()
         if synthetic_items is not None:
             if synthetic_items < 1:
@@ -58,11 +71,17 @@ class Command(BulkCommand):
             self.stdout.write("The catalogue has collections already; the demo is not loaded.")
             return
 
-        self.stdout.write(f"Generating the demo catalogue under {settings.DATA_ROOT} ...")
-        with tqdm(unit="item", desc="demo", disable=options["verbosity"] == 0) as bar:
-            report = demo_catalog_load(
-                data_root=settings.DATA_ROOT, progress=lambda _: bar.update()
-            )
+        where = f"for {storage}" if storage else f"under {settings.DATA_ROOT}"
+        self.stdout.write(f"Generating the demo catalogue {where} ...")
+        with tqdm(unit="step", desc="demo", disable=options["verbosity"] == 0) as bar:
+            try:
+                report = demo_catalog_load(
+                    data_root=settings.DATA_ROOT,
+                    storage=storage,
+                    progress=lambda _: bar.update(),
+                )
+            except StorageRefused as error:
+                raise CommandError(str(error)) from None
         items = report.items
         if items.invalid:
             for error in items.invalid:

@@ -7,8 +7,9 @@ import os
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
-from catalog_portal.web.checks import static_files_problem
+from catalog_portal.web.checks import shared_key_problem, static_files_problem
 
 
 class Command(BaseCommand):
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         # write into STATIC_ROOT from each worker, which a read-only image may not allow).
         if problem := static_files_problem():
             raise CommandError(problem)
+        if problem := shared_key_problem(database_vendor=connection.vendor):
+            self.stderr.write(self.style.WARNING(problem))
         # Reloading is for development only: on by default when DEBUG is.
         reload = settings.DEBUG if reload is None else reload
         shown = f"[{host}]" if ":" in host else host

@@ -1,0 +1,154 @@
+"""Several portal processes with no shared disk: two ``manage.py serve`` processes on two
+ports, sharing the database (the test's PostgreSQL database, or on SQLite its one file) and
+SECRET_KEY from the environment, each with a VAR_DIR of its own. What one makes (a session,
+an API token, a signed URL, a registered search, a tile and its ETag) works on the other, as
+behind a load balancer that sends each request wherever it likes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import morecantile
+import pytest
+import requests
+
+from catalog_portal.demo.loader import DEMO_PASSWORD, DEMO_USER
+from tests.conftest import bearer
+from tests.portal_process import PortalProcess, portal_process
+
+OSTTIROL = "dop-kaernten-osttirol"  # restricted to the demo group
+SHARED_SECRET_KEY = "several-processes-share-one-key-from-the-environment-0123456789"
+WEB_MERCATOR = morecantile.tms.get("WebMercatorQuad")
+
+
+@pytest.fixture
+def two_portals(transactional_db, demo, tmp_path) -> Iterator[tuple[PortalProcess, PortalProcess]]:
+    """Two portal processes on the test database, each with its own VAR_DIR."""
+    shared = {"SECRET_KEY": SHARED_SECRET_KEY, "DEBUG": "true"}
+    with (
+        portal_process(env={**shared, "VAR_DIR": str(tmp_path / "var-a")}) as one,
+        portal_process(env={**shared, "VAR_DIR": str(tmp_path / "var-b")}) as other,
+    ):
+        yield one, other
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def log_in(browser: requests.Session, *, form_from: PortalProcess, post_to: PortalProcess):
+    """Log in as the demo user with the login form of one process, posted to the other."""
+    page = browser.get(f"{form_from.url}/accounts/login/", timeout=10)
+    answer = browser.post(
+        f"{post_to.url}/accounts/login/",
+        data={
+            "username": DEMO_USER,
+            "password": DEMO_PASSWORD,
+            "csrfmiddlewaretoken": csrf_token(page.text),
+        },
+        headers={"Referer": f"{post_to.url}/accounts/login/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code == 302, answer.text[:500]
+
+
+def restricted_item(demo) -> dict:
+    return next(c for c in demo if c.stac["id"] == OSTTIROL).items[0]
+
+
+def centre_tile_path(stac: dict, zoom: int) -> str:
+    west, south, east, north = stac["bbox"]
+    tile = WEB_MERCATOR.tile((west + east) / 2, (south + north) / 2, zoom)
+    return f"WebMercatorQuad/{tile.z}/{tile.x}/{tile.y}"
+
+
+def test_what_one_process_makes_works_on_the_other(two_portals, demo, tmp_path):
+    one, other = two_portals
+    browser = requests.Session()  # cookies are per host, not per port: as behind one proxy
+
+    # A session: logged in through one, it is a login on the other.
+    log_in(browser, form_from=other, post_to=one)
+    collection_path = f"/api/v1/collections/{OSTTIROL}"
+    assert requests.get(other.url + collection_path, timeout=10).status_code == 404
+    assert browser.get(other.url + collection_path, timeout=10).status_code == 200
+
+    # An API token: made on one's profile page, its secret shown by the other, used on both.
+    profile = browser.get(f"{other.url}/accounts/profile/", timeout=10)
+    made = browser.post(
+        f"{one.url}/accounts/profile/",
+        data={"name": "two processes", "csrfmiddlewaretoken": csrf_token(profile.text)},
+        headers={"Referer": f"{one.url}/accounts/profile/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert made.status_code == 302
+    shown = browser.get(f"{other.url}/accounts/profile/", timeout=10).text
+    secret = re.search(r"cpt_[A-Za-z0-9_\-]{43}", shown).group(0)
+    for portal in (one, other):
+        answer = requests.get(portal.url + collection_path, headers=bearer(secret), timeout=10)
+        assert answer.status_code == 200
+
+    # A signed URL: signed by one, opened on the other without a login.
+    item = restricted_item(demo)
+    href = next(iter(item["assets"].values()))["href"]
+    signed = browser.get(f"{one.url}/api/v1/sign", params={"href": one.url + href}, timeout=10)
+    assert signed.status_code == 200, signed.text
+    on_other = signed.json()["href"].replace(one.url, other.url)
+    opened = requests.get(on_other, headers={"Range": "bytes=0-3"}, timeout=10)
+    assert opened.status_code == 206
+    assert opened.content in {b"II*\x00", b"MM\x00*"}
+
+    # A registered search: registered on one, its mosaic drawn by the other.
+    registered = browser.post(
+        f"{one.url}/tiles/searches/register", json={"collections": [OSTTIROL]}, timeout=10
+    )
+    assert registered.status_code == 200, registered.text
+    search_id = registered.json()["id"]
+    item_tiles = f"/tiles/collections/{OSTTIROL}/items/{item['id']}"
+    tilejson = browser.get(f"{one.url}{item_tiles}/WebMercatorQuad/tilejson.json", timeout=30)
+    tile = centre_tile_path(item, tilejson.json()["maxzoom"])
+    mosaic = browser.get(f"{other.url}/tiles/searches/{search_id}/tiles/{tile}", timeout=60)
+    assert mosaic.status_code == 200, mosaic.text
+    assert mosaic.headers["Content-Type"].startswith("image/")
+
+    # A tile: the same bytes and ETag from both, so a cache in front may keep either's, and
+    # one's ETag revalidates on the other without the tile being drawn again.
+    drawn = [browser.get(f"{p.url}{item_tiles}/tiles/{tile}", timeout=60) for p in two_portals]
+    assert [answer.status_code for answer in drawn] == [200, 200]
+    assert drawn[0].content == drawn[1].content
+    assert drawn[0].headers["ETag"] == drawn[1].headers["ETag"]
+    revalidated = browser.get(
+        f"{other.url}{item_tiles}/tiles/{tile}",
+        headers={"If-None-Match": drawn[0].headers["ETag"]},
+        timeout=60,
+    )
+    assert revalidated.status_code == 304
+
+    # Nothing above needed a file the other process keeps: no key was made in either VAR_DIR.
+    assert not [path for path in Path(tmp_path).rglob("secret_key")]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "key_from", "warned"),
+    [
+        ("postgresql", "the development file", True),
+        ("postgresql", "the environment", False),
+        ("sqlite", "the development file", False),  # one machine's file: one machine's key
+    ],
+)
+def test_serve_names_a_development_key_that_processes_on_a_shared_database_cannot_share(
+    settings, tmp_path, vendor, key_from, warned
+):
+    from catalog_portal.lib.local_files import dev_secret_create
+    from catalog_portal.web.checks import shared_key_problem
+
+    settings.SECRET_KEY_DEV_FILE = str(tmp_path / "var" / "secret_key")
+    settings.SECRET_KEY = "" if key_from == "the development file" else SHARED_SECRET_KEY
+    dev_secret_create()
+    problem = shared_key_problem(database_vendor=vendor)
+    assert (problem is not None) == warned
+    if warned:
+        assert "SECRET_KEY" in problem and settings.SECRET_KEY_DEV_FILE in problem
