@@ -17,7 +17,12 @@ import requests
 from django.conf import settings
 from django.core.management import call_command
 
-from catalog_portal.catalog.assets import asset_path, data_path
+from catalog_portal.catalog.assets import asset_path, data_path, local_asset_files
+from catalog_portal.catalog.file_owners import (
+    RECORDED_FILES,
+    asset_files_recorded,
+    readable_asset_keys,
+)
 from catalog_portal.catalog.ingest import item_columns, items_upsert
 from catalog_portal.catalog.models import AssetFile, Collection, Item
 from catalog_portal.tiles.catalog_cache import catalog_cache_clear
@@ -114,6 +119,47 @@ def test_items_of_one_collection_may_share_a_file_and_reimporting_keeps_it(db, d
     assert not report.refused_assets and not report.invalid
     key, _ = first_asset(item)
     assert key in Item.objects.get(collection=collection, stac_id="twin").stac["assets"]
+
+
+# --- which of an item's files a caller reads -------------------------------------------------
+
+
+def readable_for(item: Item, *, sees: set[str]) -> frozenset[str]:
+    """The keys of ``item``'s files a caller who sees the collections ``sees`` may read, as
+    the tiles work them out: from the item read with ``asset_files_recorded``."""
+    ids = set(Collection.objects.filter(stac_id__in=sees).values_list("pk", flat=True))
+    annotated = Item.objects.annotate(
+        **{RECORDED_FILES: asset_files_recorded(collection_ids=ids)}
+    ).get(pk=item.pk)
+    return readable_asset_keys(item=annotated)
+
+
+def test_a_file_is_read_only_by_callers_who_see_every_collection_naming_it(db, restricted_item):
+    crafted = crafted_in_database(restricted_item, with_files=True)
+    keys = {key for key, _, _ in local_asset_files(crafted.stac)}
+    assert keys
+    assert readable_for(crafted, sees={CRAFTED}) == frozenset()
+    assert readable_for(restricted_item, sees={RESTRICTED}) == frozenset()
+    assert readable_for(crafted, sees={CRAFTED, RESTRICTED}) == keys
+    assert readable_for(restricted_item, sees={CRAFTED, RESTRICTED}) == keys
+
+
+def test_a_file_is_read_only_for_the_item_and_asset_it_is_recorded_for(db, restricted_item):
+    sees = {RESTRICTED}
+    keys = {key for key, _, _ in local_asset_files(restricted_item.stac)}
+    assert readable_for(restricted_item, sees=sees) == keys
+    key, href = first_asset(restricted_item)
+    # The same file recorded under another key of the item, or another file under this key.
+    recorded = AssetFile.objects.get(item=restricted_item, asset_key=key)
+    recorded.asset_key = "elsewhere"
+    recorded.save()
+    assert readable_for(restricted_item, sees=sees) == keys - {key}
+    recorded.asset_key, recorded.path = key, "demo/another.tif"
+    recorded.save()
+    assert readable_for(restricted_item, sees=sees) == keys - {key}
+    # An item without recorded files reads none.
+    AssetFile.objects.filter(item=restricted_item).delete()
+    assert readable_for(restricted_item, sees=sees) == frozenset()
 
 
 # --- serving: the crafted item written past ingest --------------------------------------------

@@ -14,12 +14,17 @@ collection may share a file (the constraint would span AssetFile and Item), henc
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection as Sized
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+
+from django.db.models import Exists, JSONField, OuterRef, Subquery
 
 from catalog_portal.catalog.assets import local_asset_files
+from catalog_portal.catalog.json_objects_agg import JSONObjectsAgg
 from catalog_portal.catalog.models import AssetFile, Collection, Item
+
+# The name items carry asset_files_recorded under, for readable_asset_keys.
+RECORDED_FILES = "recorded_files"
 
 
 def foreign_paths(*, collection: Collection, paths: Iterable[str]) -> dict[str, str]:
@@ -62,29 +67,35 @@ def foreign_assets_drop(
     return dropped
 
 
-def readable_asset_keys(
-    *, items: Sequence[Item], collection_ids: Sized[int]
-) -> dict[int, frozenset[str]]:
-    """Per item (by primary key), the keys of its local assets whose file a caller who sees
-    ``collection_ids`` may read: the file is catalogued for this very item and asset, and every
-    collection naming it is one they see (one query; none for items without local files)."""
-    named = {item.pk: list(local_asset_files(item.stac)) for item in items}
-    paths = {path for files in named.values() for _, path, _ in files}
-    if not paths:
-        return {item.pk: frozenset() for item in items}
-    rows = AssetFile.objects.filter(path__in=paths).values_list(
-        "item_id", "asset_key", "path", "item__collection_id"
+def asset_files_recorded(*, collection_ids: Sized[int]) -> Subquery:
+    """An annotation of items (``RECORDED_FILES``) that ``readable_asset_keys`` reads: each
+    item's own AssetFile rows as a JSON array of {key, path, foreign}, ``foreign`` true when a
+    collection outside ``collection_ids`` names the same path (its item's included).
+
+    Computed in the query that reads the items (a correlated subquery per item, on the
+    indexes of ``item`` and ``path``), so that checking their files costs no query of its own.
+    """
+    foreign = AssetFile.objects.filter(path=OuterRef("path")).exclude(
+        item__collection_id__in=sorted(collection_ids)
     )
-    recorded: set[tuple[int, str, str]] = set()
-    owners: dict[str, set[int]] = defaultdict(set)
-    for item_pk, key, path, collection_pk in rows:
-        recorded.add((item_pk, key, path))
-        owners[path].add(collection_pk)
-    return {
-        item_pk: frozenset(
-            key
-            for key, path, _ in files
-            if (item_pk, key, path) in recorded and owners[path] <= set(collection_ids)
-        )
-        for item_pk, files in named.items()
-    }
+    own = (
+        AssetFile.objects.filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(files=JSONObjectsAgg(key="asset_key", path="path", foreign=Exists(foreign)))
+        .values("files")
+    )
+    return Subquery(own, output_field=JSONField())
+
+
+def readable_asset_keys(*, item: Item) -> frozenset[str]:
+    """The keys of ``item``'s local assets whose file its caller may read: the file is
+    catalogued for this very item and asset, and every collection naming it is one they see
+    (no query: ``item`` carries ``asset_files_recorded`` for that caller as ``RECORDED_FILES``).
+    """
+    recorded = getattr(item, RECORDED_FILES)  # AttributeError: read without the annotation
+    # SQLite gives the booleans of the JSON as 0 and 1, PostgreSQL as false and true.
+    readable = {(row["key"], row["path"]) for row in recorded or () if not row["foreign"]}
+    return frozenset(
+        key for key, path, _ in local_asset_files(item.stac) if (key, path) in readable
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Expression, OuterRef
 
 from catalog_portal.catalog.access import User, Viewer, visible_collections, visible_items
 from catalog_portal.catalog.models import AssetFile, Collection, Item
@@ -43,12 +43,20 @@ def visible_collection(*, user: User, stac_id: str) -> Collection | None:
     return visible_collections(user).filter(stac_id=stac_id).select_related("owner").first()
 
 
-def visible_item(*, user: User, collection_id: str, item_id: str) -> Item | None:
-    """The item ``item_id`` of collection ``collection_id`` if ``user`` may see it."""
+def visible_item(
+    *,
+    user: User,
+    collection_id: str,
+    item_id: str,
+    annotations: Mapping[str, Expression] | None = None,
+) -> Item | None:
+    """The item ``item_id`` of collection ``collection_id`` if ``user`` may see it, with its
+    collection and ``annotations`` (one query)."""
     return (
         visible_items(user)
         .filter(collection__stac_id=collection_id, stac_id=item_id)
         .select_related("collection")
+        .annotate(**(annotations or {}))
         .first()
     )
 

@@ -8,7 +8,11 @@ from typing import Any
 
 import pystac
 
-from catalog_portal.catalog.file_owners import readable_asset_keys
+from catalog_portal.catalog.file_owners import (
+    RECORDED_FILES,
+    asset_files_recorded,
+    readable_asset_keys,
+)
 from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.selectors import visible_item
 from catalog_portal.lib.asgi_django import Credentials
@@ -57,16 +61,22 @@ def catalog_item_find(*, credentials: Credentials, collection_id: str, item_id: 
     """The item ``item_id`` of ``collection_id`` if the caller may see it."""
 
     def lookup(viewer: Viewer) -> CatalogItem | None:
-        item = visible_item(user=viewer.user, collection_id=collection_id, item_id=item_id)
+        item = visible_item(
+            user=viewer.user,
+            collection_id=collection_id,
+            item_id=item_id,
+            annotations={
+                RECORDED_FILES: asset_files_recorded(collection_ids=viewer.collection_ids)
+            },
+        )
         if item is None:
             return None
-        readable = readable_asset_keys(items=[item], collection_ids=viewer.collection_ids)
         return catalog_item_make(
-            item=item, collection=item.collection, readable_assets=readable[item.pk]
+            item=item, collection=item.collection, readable_assets=readable_asset_keys(item=item)
         )
 
-    # The item is read with its collection (and the scope as a subquery): the caller's
-    # collections themselves, documents and all, are not needed.
+    # The item is read with its collection and its files (and the scope as a subquery): the
+    # caller's collections themselves, documents and all, are not needed.
     found = viewer_lookup(
         credentials,
         lambda viewer: catalog_cached(

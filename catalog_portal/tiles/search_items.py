@@ -1,8 +1,8 @@
 """Registered searches as their caller sees them, and their items within an area.
 
-Four queries for a mosaic tile when nothing is cached: the caller's visible collections
-(``session.viewer_resolve``, every request), the registered search, the page of items and who
-else names their files (``catalog/file_owners.py``).
+Three queries for a mosaic tile when nothing is cached: the caller's visible collections
+(``session.viewer_resolve``, every request), the registered search, and the page of items with
+the files each may read (``catalog/file_owners.py``, an annotation of the page's query).
 Renders, extents and item versions come from the collections already read.
 """
 
@@ -13,7 +13,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from catalog_portal.catalog.assets import local_asset_files
-from catalog_portal.catalog.file_owners import readable_asset_keys
+from catalog_portal.catalog.file_owners import (
+    RECORDED_FILES,
+    asset_files_recorded,
+    readable_asset_keys,
+)
 from catalog_portal.catalog.search import ItemSearch, item_search
 from catalog_portal.lib.asgi_django import Credentials
 from catalog_portal.tiles.bounds import BBox, bbox_intersection, collections_extent
@@ -100,12 +104,15 @@ def _search_items(viewer: Viewer, search: ItemSearch, bbox: BBox) -> CatalogItem
     found = []
     if within is not None:
         narrowed = replace(search, bbox=within, limit=MOSAIC_MAX_ITEMS)
-        found = item_search(viewer=viewer, search=narrowed).items
+        files = asset_files_recorded(collection_ids=viewer.collection_ids)
+        found = item_search(
+            viewer=viewer, search=narrowed, annotations={RECORDED_FILES: files}
+        ).items
     # An item of a collection shared after the caller's collections were read waits for the
     # next request (its collection's renders and version are not known here).
     by_pk = {c.pk: c for c in viewer.collections}
     found = [item for item in found if item.collection_id in by_pk]
-    readable = readable_asset_keys(items=found, collection_ids=viewer.collection_ids)
+    readable = {item.pk: readable_asset_keys(item=item) for item in found}
     # An item naming a file its caller may not read is left out of the mosaic whole, so that
     # it neither draws that file nor fails the tile for the items around it.
     items = tuple(

@@ -7,9 +7,10 @@ means the same everywhere and always goes through the access scope.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 from shapely.geometry.base import BaseGeometry
 
 from catalog_portal.catalog.access import User, Viewer, viewer_read
@@ -136,11 +137,12 @@ def item_search(
     token: str | None = None,
     user: User | None = None,
     viewer: Viewer | None = None,
+    annotations: Mapping[str, Expression] | None = None,
 ) -> ItemPage:
     """The page of items the caller may see that match ``search``, after/before ``token``.
 
     The caller is ``viewer`` (their scope, read once per request) or ``user`` (whose scope is
-    then read here).
+    then read here). Each item carries ``annotations``, computed in the page's own query.
     """
     viewer = search_viewer(user=user, viewer=viewer)
     items, known = matching_items(viewer=viewer, search=search)
@@ -150,11 +152,11 @@ def item_search(
     if boundary is not None:
         page_query = page_query.filter(keyset.after(keys, boundary))
     forward = boundary is None or boundary.forward
-    annotations = {f"_k{i}": F(keyset.key_path(key)) for i, key in enumerate(keys)}
+    sort_values = {f"_k{i}": F(keyset.key_path(key)) for i, key in enumerate(keys)}
     rows = list(
-        page_query.annotate(**annotations).order_by(*keyset.ordering(keys, forward=forward))[
-            : search.limit + 1
-        ]
+        page_query.annotate(**sort_values, **(annotations or {})).order_by(
+            *keyset.ordering(keys, forward=forward)
+        )[: search.limit + 1]
     )
     more = len(rows) > search.limit
     rows = rows[: search.limit]
