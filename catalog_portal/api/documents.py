@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX
 from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.remote_assets import asset_href_published
 from catalog_portal.lib.urls import api_url_build
 
 GEOJSON = "application/geo+json"
@@ -25,8 +26,10 @@ class Urls:
     def api(self, path: str = "") -> str:
         return f"{self.root}/{path}" if path else f"{self.root}/"
 
-    def absolute(self, href: str) -> str:
-        """Portal-relative hrefs (``/data/...``) become URLs on the request's host."""
+    def absolute(self, href: str, *, restricted: bool = False) -> str:
+        """Portal-relative hrefs (``/data/...``) become URLs on the request's host, and so do
+        a restricted collection's remote files (``catalog/remote_assets.py``)."""
+        href = asset_href_published(href, restricted=restricted)
         return self.request.build_absolute_uri(href) if href.startswith(DATA_HREF_PREFIX) else href
 
 
@@ -50,9 +53,10 @@ def collection_document(collection: Collection, urls: Urls) -> dict[str, Any]:
     return stac
 
 
-def item_document(item: Item, collection_id: str, urls: Urls) -> dict[str, Any]:
+def item_document(item: Item, collection: Collection, urls: Urls) -> dict[str, Any]:
     """An item with its links, and asset hrefs that programs can read."""
     stac = dict(item.stac)
+    collection_id = collection.stac_id
     collection_url = urls.api(f"collections/{collection_id}")
     kept = [link for link in stac.get("links", []) if link.get("rel") not in _STRUCTURAL]
     stac["links"] = [
@@ -63,7 +67,7 @@ def item_document(item: Item, collection_id: str, urls: Urls) -> dict[str, Any]:
         *kept,
     ]
     stac["assets"] = {
-        key: {**asset, "href": urls.absolute(asset["href"])}
+        key: {**asset, "href": urls.absolute(asset["href"], restricted=collection.is_restricted)}
         for key, asset in (stac.get("assets") or {}).items()
     }
     stac["collection"] = collection_id

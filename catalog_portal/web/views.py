@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from catalog_portal.catalog.access import collection_may_share
 from catalog_portal.catalog.assets import DATA_HREF_PREFIX
 from catalog_portal.catalog.models import Collection
+from catalog_portal.catalog.remote_assets import asset_href_published
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.catalog.sharing import collection_access_list
@@ -155,6 +156,14 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
     )
 
 
+def _asset_href(request: HttpRequest, href: object, restricted: bool) -> str:
+    """An asset's link as the STAC API publishes it (``catalog/remote_assets.py``)."""
+    if not isinstance(href, str):
+        return ""
+    href = asset_href_published(href, restricted=restricted)
+    return request.build_absolute_uri(href) if href.startswith(DATA_HREF_PREFIX) else href
+
+
 @require_GET
 def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
     """An item over the map, with its metadata and assets (GET /collections/<c>/items/<i>/)."""
@@ -171,11 +180,7 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
             "type": asset.get("type", ""),
             "roles": asset.get("roles", []),
             "size": file_size(asset["file:size"]) if "file:size" in asset else "",
-            "href": (
-                request.build_absolute_uri(asset["href"])
-                if str(asset.get("href", "")).startswith(DATA_HREF_PREFIX)
-                else asset.get("href", "")
-            ),
+            "href": _asset_href(request, asset.get("href"), item.collection.is_restricted),
         }
         for key, asset in item.assets.items()
     ]
