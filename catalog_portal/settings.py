@@ -57,6 +57,15 @@ ASSET_SOURCES = asset_sources_parse(
     env_str("ASSET_SOURCES", ""),
     secret=lambda name: env_secret(name, required=False, dev_file=None),
 )
+# How the data API answers for a remote file it serves (a restricted collection's file in an
+# S3 source, data/remote.py): "proxy" streams the bytes (ranges and all) through the portal;
+# "redirect" sends the caller to a presigned URL of the store, valid this many seconds, so the
+# bytes go straight from the store (whose endpoint callers must then reach). HTTP(S) sources
+# and unsigned buckets are always proxied: their plain URL is all a redirect could name.
+DATA_REMOTE_MODE = env_choice("DATA_REMOTE_MODE", "proxy", ("proxy", "redirect"))
+DATA_REMOTE_REDIRECT_SECONDS = env_int("DATA_REMOTE_REDIRECT_SECONDS", 60, minimum=1)
+if DATA_REMOTE_REDIRECT_SECONDS > 3600:
+    raise ImproperlyConfigured("DATA_REMOTE_REDIRECT_SECONDS must be at most 3600.")
 
 # The maps' background: XYZ raster tiles and their attribution (OpenStreetMap by default). Set
 # BASEMAP_TILES empty for none; vendored country outlines are drawn either way, so footprints

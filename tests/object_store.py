@@ -134,3 +134,21 @@ class RangeFileServer:
             "ASSET_SOURCES", f"{self.url}/{prefix}", secret=lambda name: ""
         )
         return source
+
+
+def item_files_to_store(item, *, upload) -> dict[str, str]:
+    """Move the local files of ``item``'s assets to remote storage: ``upload(path, name)``
+    stores the file at ``path`` and returns its remote href; the item then names those hrefs
+    (saved, and recorded as ingest records them). Returns {local href: remote href}."""
+    from catalog_portal.catalog.assets import asset_path
+    from catalog_portal.catalog.ingest import asset_files_replace
+
+    moved = {}
+    for asset in item.stac["assets"].values():
+        path = asset_path(asset["href"])
+        if path is not None and path.is_file():
+            moved[asset["href"]] = upload(path, asset["href"].removeprefix("/data/"))
+            asset["href"] = moved[asset["href"]]
+    item.save(update_fields=["stac"])
+    asset_files_replace(items=[item])
+    return moved

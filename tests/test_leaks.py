@@ -20,8 +20,10 @@ import requests
 
 from catalog_portal.catalog.assets import asset_path
 from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.remote_assets import remote_data_href
 from catalog_portal.tiles.catalog_cache import catalog_cache_clear as lookups_clear
 from tests.conftest import bearer, session_cookie
+from tests.object_store import item_files_to_store
 
 RESTRICTED = "dop-kaernten-osttirol"
 CRAWL_LIMIT = 260  # URLs per visitor: every kind of page, document, tile and file, not all items
@@ -111,17 +113,34 @@ def crawl(session: requests.Session, base: str, starts: list[str]) -> Visit:
     return visit
 
 
-@pytest.fixture
-def restricted(demo):
-    """Marks of the restricted collection: its id, title and item ids, a file and its bytes."""
+@pytest.fixture(params=["local", "s3"])
+def restricted(request, demo):
+    """Marks of the restricted collection: its id, title and item ids, a file and its bytes.
+
+    "s3": the collection's files (but the first item's, whose tiles are asked for directly)
+    live in a bucket of a real S3 server, an allowed source; its name and the store's address
+    are marks too, which nobody may see (the API publishes portal URLs), and the file asked for
+    directly is one of those."""
     collection = Collection.objects.get(stac_id=RESTRICTED)
     items = list(Item.objects.filter(collection=collection).order_by("stac_id"))
     first = items[0]
     href = next(iter(first.assets.values()))["href"]
     content = asset_path(href).read_bytes()
+    hidden = []
+    if request.param == "s3":
+        store = request.getfixturevalue("object_store")
+        bucket = "leak-test-restricted"
+        store.bucket_create(bucket)
+        request.getfixturevalue("settings").ASSET_SOURCES = (store.source(bucket),)
+        content = asset_path(next(iter(items[1].assets.values()))["href"]).read_bytes()
+        for item in items[1:]:
+            item_files_to_store(item, upload=lambda path, name: store.upload(bucket, name, path))
+        href = remote_data_href(next(iter(items[1].assets.values()))["href"])
+        hidden = [f"s3://{bucket}", store.endpoint.removeprefix("http://")]
     return {
         "collection": collection,
         "marks": [RESTRICTED, "Osttirol", *(item.stac_id for item in items)],
+        "hidden": hidden,
         "item": first,
         "href": href,
         "chunk": content[20_000:20_064],  # well inside the file: pixels, not a TIFF header
@@ -239,6 +258,8 @@ def test_restricted_data_shows_only_to_the_granted(portal_server, restricted, vi
         crawled, hits, twins = visit_as(portal_server, restricted, **auth)
         counts[who] = explore_count(portal_server, restricted, **auth)
         assert not [u for u, s in {**crawled.statuses, **hits.statuses}.items() if s >= 500], who
+        # Where the restricted files live is nobody's business, not even the granted's.
+        assert crawled.mentions(restricted["hidden"]) == hits.mentions(restricted["hidden"]) == {}
         leaked_bytes = [
             url
             for visit in (crawled, hits)

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from catalog_portal.catalog.assets import data_href_url
 from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.remote_assets import asset_href_url
 from catalog_portal.lib.urls import api_url_build, id_segment, stac_path
 
 GEOJSON = "application/geo+json"
@@ -25,9 +25,10 @@ class Urls:
     def api(self, path: str = "") -> str:
         return f"{self.root}/{path}" if path else f"{self.root}/"
 
-    def absolute(self, href: str) -> str:
-        """Portal-relative hrefs (``/data/...``) become URLs on the request's host."""
-        return data_href_url(href, absolute=self.request.build_absolute_uri)
+    def absolute(self, href: str, *, restricted: bool = False) -> str:
+        """Portal-relative hrefs (``/data/...``) become URLs on the request's host, and so do
+        a restricted collection's remote files (``catalog/remote_assets.py``)."""
+        return asset_href_url(href, restricted=restricted, absolute=self.request.build_absolute_uri)
 
 
 def collection_document(collection: Collection, urls: Urls) -> dict[str, Any]:
@@ -50,9 +51,10 @@ def collection_document(collection: Collection, urls: Urls) -> dict[str, Any]:
     return stac
 
 
-def item_document(item: Item, collection_id: str, urls: Urls) -> dict[str, Any]:
+def item_document(item: Item, collection: Collection, urls: Urls) -> dict[str, Any]:
     """An item with its links, and asset hrefs that programs can read."""
     stac = dict(item.stac)
+    collection_id = collection.stac_id
     collection_url = urls.api(stac_path(collection_id=collection_id))
     kept = [link for link in stac.get("links", []) if link.get("rel") not in _STRUCTURAL]
     stac["links"] = [
@@ -67,7 +69,7 @@ def item_document(item: Item, collection_id: str, urls: Urls) -> dict[str, Any]:
         *kept,
     ]
     stac["assets"] = {
-        key: {**asset, "href": urls.absolute(asset["href"])}
+        key: {**asset, "href": urls.absolute(asset["href"], restricted=collection.is_restricted)}
         for key, asset in (stac.get("assets") or {}).items()
     }
     stac["collection"] = collection_id

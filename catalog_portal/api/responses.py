@@ -22,9 +22,7 @@ def item_collection_response(
     """The page as GeoJSON; GET pages link by query string, POST pages by body."""
     urls = Urls(request)
     features = [
-        apply_fields(
-            item_document(item, page.collections[item.collection_id].stac_id, urls), fields
-        )
+        apply_fields(item_document(item, page.collections[item.collection_id], urls), fields)
         for item in page.items
     ]
     links = [

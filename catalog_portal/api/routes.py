@@ -168,7 +168,7 @@ def item(request: HttpRequest, collection_id: str, item_id: str) -> JsonResponse
     found = visible_item(user=request.user, collection_id=collection_id, item_id=item_id)
     if found is None:
         raise NotFound(f"no item {item_id} in collection {collection_id}")
-    return _json(item_document(found, collection_id, Urls(request)), GEOJSON)
+    return _json(item_document(found, found.collection, Urls(request)), GEOJSON)
 
 
 @router.get(

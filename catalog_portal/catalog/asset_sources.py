@@ -421,7 +421,9 @@ def s3_client(source: AssetSource) -> Any:
         connect_timeout=min(source.timeout, 10),
         read_timeout=source.timeout,
         retries={"max_attempts": source.retries, "mode": "standard"},
-        signature_version=None if source.access_key_id else UNSIGNED,
+        # SigV4 also for presigned URLs (botocore presigns with SigV2 in us-east-1 otherwise,
+        # which newer regions and stores refuse).
+        signature_version="s3v4" if source.access_key_id else UNSIGNED,
     )
     credentials = {}
     if source.access_key_id:

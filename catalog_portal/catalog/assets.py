@@ -13,6 +13,9 @@ from urllib.parse import quote
 from django.conf import settings
 
 DATA_HREF_PREFIX = "/data/"
+# Paths below /data/ that start with this name remote files (``remote_assets.py``): no local
+# file does, so a data URL is never both.
+REMOTE_MARK = "~"
 
 
 def data_href(relative_path: str | PurePosixPath) -> str:
@@ -38,7 +41,9 @@ def asset_path(href: str) -> Path | None:
     Refuses ``..`` and symlinks that lead out of DATA_ROOT, so an href can never reach
     another file on the machine.
     """
-    if not href.startswith(DATA_HREF_PREFIX):
+    if not href.startswith(DATA_HREF_PREFIX) or href[len(DATA_HREF_PREFIX) :].startswith(
+        REMOTE_MARK
+    ):
         return None
     root = Path(settings.DATA_ROOT).resolve()
     candidate = (root / href[len(DATA_HREF_PREFIX) :]).resolve()
@@ -54,6 +59,8 @@ def data_path(href: str) -> str | None:
         return None
     relative = PurePosixPath(href[len(DATA_HREF_PREFIX) :])
     if not relative.parts or relative.is_absolute() or ".." in relative.parts:
+        return None
+    if relative.parts[0].startswith(REMOTE_MARK):
         return None
     return relative.as_posix()
 

@@ -20,6 +20,7 @@ from catalog_portal.catalog.extents import ItemsExtent, collection_items_extent,
 from catalog_portal.catalog.file_owners import foreign_assets_drop
 from catalog_portal.catalog.footprints import FootprintInvalid, footprint_clean
 from catalog_portal.catalog.models import AssetFile, Collection, Item
+from catalog_portal.catalog.remote_assets import remote_asset_files
 
 # Curation fields of Collection that a loader may set; importing STAC alone never touches them.
 CURATION_FIELDS = {"category", "featured", "featured_order", "visibility", "thumbnail"}
@@ -350,11 +351,13 @@ def _items_upsert_batch(
 
 
 def asset_files_replace(*, items: list[Item]) -> None:
-    """Record which local files the assets of ``items`` name (saved items), replacing what was
-    recorded for them before; the data API serves only files recorded here."""
+    """Record which files the assets of ``items`` name (saved items): local ones by their path
+    below DATA_ROOT, remote ones by their href; replacing what was recorded for them before.
+    The data API serves only files recorded here."""
     AssetFile.objects.filter(item__in=[item.pk for item in items]).delete()
     AssetFile.objects.bulk_create(
         AssetFile(item=item, asset_key=key, path=path, media_type=media_type)
         for item in items
-        for key, path, media_type in local_asset_files(item.stac)
+        for files in (local_asset_files(item.stac), remote_asset_files(item.stac))
+        for key, path, media_type in files
     )

@@ -176,7 +176,8 @@ class Item(models.Model):
 
 
 class AssetFile(models.Model):
-    """A file below DATA_ROOT that an item's asset names (an href ``/data/<path>``).
+    """A file that an item's asset names: below DATA_ROOT (an href ``/data/<path>``) or remote
+    (an ``s3://`` or ``http(s)://`` href, see ``remote_assets.py``).
 
     Kept by ingest so that the data API can answer "which item owns this file, and may this
     user see it?" with one indexed lookup instead of searching every item's assets.
@@ -185,7 +186,9 @@ class AssetFile(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="files")
     asset_key = models.CharField(max_length=255)
     path = models.CharField(
-        max_length=1000, db_index=True, help_text="POSIX path below DATA_ROOT, without /data/."
+        max_length=1000,
+        db_index=True,
+        help_text="POSIX path below DATA_ROOT, without /data/; or a remote file's href.",
     )
     media_type = models.CharField(max_length=255, blank=True)
 

@@ -4,7 +4,7 @@ A member is read in place, never unpacked to disk or memory. A stored (uncompres
 the usual way to pack COGs, is a window of the archive's bytes, so its ranges are plain seeks;
 a compressed member is read through ``zipfile``'s seekable stream, which decompresses up to
 the requested offset. ``MemberResponse`` answers the HTTP part (ranges, multipart, 416,
-If-Range, HEAD) for both from the member's seekable stream.
+If-Range, HEAD: ``ranged.py``) for both from the member's seekable stream.
 """
 
 from __future__ import annotations
@@ -13,22 +13,16 @@ import io
 import logging
 import mimetypes
 import os
-import secrets
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-import anyio
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
-
-from catalog_portal.data.ranges import RangeNotSatisfiable, byte_ranges_parse
+from catalog_portal.data.ranged import RangedResponse
 
 logger = logging.getLogger(__name__)
 
@@ -113,14 +107,8 @@ def member_media_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-class MemberResponse(Response):
-    """A ZIP member's bytes, whole or in ranges, as Starlette's FileResponse answers for a file.
-
-    Range (206), several ranges (multipart/byteranges), past the end (416), If-Range and HEAD,
-    over the member's seekable stream: FileResponse itself sends only files by their path.
-    """
-
-    chunk_size = 64 * 1024
+class MemberResponse(RangedResponse):
+    """A ZIP member's bytes, whole or in ranges (``ranged.py``), over its seekable stream."""
 
     def __init__(
         self,
@@ -131,126 +119,31 @@ class MemberResponse(Response):
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.member = member
-        self.status_code = 200
-        self.media_type = media_type
-        self.background = None
         # Last-Modified from the archive, an ETag that changes with the archive or the member
         # (the archive's time and size alone are the same for all its members).
         name = zlib.crc32(member.name.encode())
-        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-{member.crc:08x}-{name:08x}"'
-        self.init_headers(
-            {
-                **(headers or {}),
-                "accept-ranges": "bytes",
-                "content-length": str(member.size),
-                "last-modified": formatdate(stat.st_mtime, usegmt=True),
-                "etag": etag,
-            }
+        super().__init__(
+            size=member.size,
+            etag=f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-{member.crc:08x}-{name:08x}"',
+            last_modified=formatdate(stat.st_mtime, usegmt=True),
+            media_type=media_type,
+            headers=headers,
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        asked = Headers(scope=scope)
-        size = self.member.size
-        header = asked.get("range")
-        if_range = asked.get("if-range")
-        if if_range is not None and if_range not in (
-            self.headers["etag"],
-            self.headers["last-modified"],
-        ):
-            header = None  # the client's copy is stale: it gets the whole member (RFC 9110 13.1.5)
-        try:
-            ranges = byte_ranges_parse(header=header, size=size)
-        except RangeNotSatisfiable:
-            answer = Response(status_code=416, headers={"content-range": f"bytes */{size}"})
-            return await answer(scope, receive, send)
-        headers = MutableHeaders(raw=list(self.raw_headers))
-        if ranges is None:
-            status, parts, ranges = 200, None, [(0, size)]
-        elif len(ranges) == 1:
-            (start, end), status, parts = ranges[0], 206, None
-            headers["content-range"] = f"bytes {start}-{end - 1}/{size}"
-            headers["content-length"] = str(end - start)
-        else:
-            status, parts = 206, _Multipart(content_type=self.media_type, size=size)
-            headers["content-type"] = f"multipart/byteranges; boundary={parts.boundary}"
-            headers["content-length"] = str(parts.length(ranges))
-        await send({"type": "http.response.start", "status": status, "headers": headers.raw})
-        if scope["method"] == "HEAD":
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-            return
-        # A server may drop what is sent after the client left (uvicorn does) rather than fail:
-        # stop reading the member then, as Starlette's FileResponse does.
-        async with anyio.create_task_group() as group:
+    def open(self) -> BinaryIO:
+        return self.member.open()
 
-            async def ranges_then_stop() -> None:
-                await self.ranges_send(send=send, ranges=ranges, parts=parts)
-                group.cancel_scope.cancel()
+    def chunks(self, opened: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+        opened.seek(start)
+        while start < end:
+            chunk = opened.read(min(self.chunk_size, end - start))
+            if not chunk:
+                return  # shorter than its size: ranges_send says so
+            start += len(chunk)
+            yield chunk
 
-            group.start_soon(ranges_then_stop)
-            while (await receive())["type"] != "http.disconnect":
-                pass
-            group.cancel_scope.cancel()
-
-    async def ranges_send(
-        self, *, send: Send, ranges: list[tuple[int, int]], parts: _Multipart | None
-    ) -> None:
-        """Send the member's bytes of ``ranges``, framed as ``parts`` when there are several."""
-        stream = await anyio.to_thread.run_sync(self.member.open)
-        try:
-            for start, end in ranges:
-                if parts is not None:
-                    await _body_send(send, parts.head(start, end))
-                await anyio.to_thread.run_sync(stream.seek, start)
-                while start < end:
-                    chunk = await anyio.to_thread.run_sync(
-                        stream.read, min(self.chunk_size, end - start)
-                    )
-                    if not chunk:
-                        raise OSError(f"member {self.member.name!r} is shorter than its size")
-                    start += len(chunk)
-                    await _body_send(send, chunk)
-                if parts is not None:
-                    await _body_send(send, b"\r\n")
-            await send(
-                {
-                    "type": "http.response.body",
-                    "body": parts.tail if parts else b"",
-                    "more_body": False,
-                }
-            )
-        finally:
-            # Closing must finish even when the transfer is cancelled.
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(stream.close)
-
-
-async def _body_send(send: Send, body: bytes) -> None:
-    await send({"type": "http.response.body", "body": body, "more_body": True})
-
-
-@dataclass
-class _Multipart:
-    """The framing of a multipart/byteranges body (RFC 9110 14.6)."""
-
-    content_type: str
-    size: int
-    boundary: str = field(default_factory=lambda: secrets.token_hex(13))
-
-    def head(self, start: int, end: int) -> bytes:
-        """What comes before the bytes of one range."""
-        return (
-            f"--{self.boundary}\r\nContent-Type: {self.content_type}\r\n"
-            f"Content-Range: bytes {start}-{end - 1}/{self.size}\r\n\r\n"
-        ).encode("latin-1")
-
-    @property
-    def tail(self) -> bytes:
-        """What closes the body."""
-        return f"--{self.boundary}--".encode("latin-1")
-
-    def length(self, ranges: list[tuple[int, int]]) -> int:
-        """The body's length in bytes."""
-        return len(self.tail) + sum(len(self.head(s, e)) + (e - s) + 2 for s, e in ranges)
+    def close(self, opened: BinaryIO) -> None:
+        opened.close()
 
 
 class _Window(io.RawIOBase):

@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from catalog_portal.catalog.access import collection_may_share
-from catalog_portal.catalog.assets import data_href_url
 from catalog_portal.catalog.models import Collection
+from catalog_portal.catalog.remote_assets import asset_href_url
 from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.catalog.sharing import collection_access_list
@@ -156,6 +156,13 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
     )
 
 
+def _asset_href(request: HttpRequest, href: object, restricted: bool) -> str:
+    """An asset's link as the STAC API publishes it (``catalog/remote_assets.py``)."""
+    if not isinstance(href, str):
+        return ""
+    return asset_href_url(href, restricted=restricted, absolute=request.build_absolute_uri)
+
+
 @require_GET
 def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
     """An item over the map, with its metadata and assets (GET /collections/<c>/items/<i>/)."""
@@ -173,7 +180,7 @@ def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
             "type": asset.get("type", ""),
             "roles": asset.get("roles", []),
             "size": file_size(asset["file:size"]) if "file:size" in asset else "",
-            "href": data_href_url(asset.get("href", ""), absolute=request.build_absolute_uri),
+            "href": _asset_href(request, asset.get("href"), item.collection.is_restricted),
         }
         for key, asset in item.assets.items()
     ]
