@@ -260,12 +260,14 @@ def demo_files(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(
-    django_db_setup, django_db_blocker, demo_files, fast_password_hashing
-) -> Iterator[None]:
+def django_db_setup(django_db_setup, django_db_blocker, demo_files, request) -> Iterator[None]:
     """pytest-django's test database, then the demo stored in it once, committed, so that
     the shared server and every test see it; DATA_ROOT is the demo's files all along. The
-    database is snapshot as migrated and with the demo (see `SessionDatabase`)."""
+    database is snapshot as migrated and with the demo (see `SessionDatabase`).
+
+    The demo user's password is hashed with the production hasher, before the fast one is
+    switched on: portals started as child processes (with the production settings) must
+    let the demo user sign in."""
     from django.db import connection
     from django.test.utils import override_settings
 
@@ -287,6 +289,7 @@ def django_db_setup(
         with_demo = DatabaseSnapshot("test_snapshot_with_demo")
         with_demo.take()
         SESSION_DATABASE["now"] = SessionDatabase(as_migrated=as_migrated, with_demo=with_demo)
+    request.getfixturevalue("fast_password_hashing")
     yield
     data_root_setting.disable()
 
