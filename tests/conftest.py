@@ -57,7 +57,7 @@ def default_language():
 # --- the cast -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def fast_password_hashing() -> Iterator[None]:
     """Passwords hashed with MD5 for the test session, as Django's testing docs advise: the
     production hasher (PBKDF2, a million rounds) costs a third of a second per user made and

@@ -105,7 +105,8 @@ def test_importing_an_item_that_names_another_collections_file_leaves_that_asset
     stored = Item.objects.get(collection__stac_id=CRAFTED)
     assert key not in stored.stac["assets"]
     assert "own" in stored.stac["assets"]
-    assert not AssetFile.objects.filter(item=stored).exists()
+    # Its own remote file is recorded; the other collection's local file is not.
+    assert not AssetFile.objects.filter(item=stored, asset_key=key).exists()
     assert f"refused asset of item crafted-item: asset {key!r} left out" in err.getvalue()
     assert f"belongs to collection {RESTRICTED!r}" in err.getvalue()
 
