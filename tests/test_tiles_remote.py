@@ -216,3 +216,24 @@ def test_no_request_reaches_hosts_outside_the_allow_list(
             assert "not a file the portal serves" in response.json()["detail"], (name, path)
     assert ssrf_canary.request_count == 0, dict(ssrf_canary.requests)
     assert http_files.requests[redirecting] >= 1  # asked, and its redirect refused
+
+
+def test_a_public_item_naming_a_restricted_collections_remote_file_draws_nothing(
+    portal_server, demo, remote_files, sources
+):
+    """A file in object storage belongs to the collections whose items name it, as a local
+    file does: a public item naming a restricted collection's object draws nothing for
+    callers who may not see that collection."""
+    from catalog_portal.catalog.models import Collection
+
+    owned = remote_copy(demo, ORTHO, "s3", remote_files)
+    Collection.objects.filter(stac_id=owned["collection"]).update(visibility="restricted")
+    href = next(iter(owned["assets"].values()))["href"]
+    crafted = remote_copy(demo, GFM, "s3", remote_files, item_id="crafted", href=href)
+    catalog_cache_clear()
+    asset = next(iter(crafted["assets"]))
+    response = requests.get(
+        item_base(portal_server, crafted) + "/info", params={"assets": asset}, timeout=30
+    )
+    assert response.status_code == 404, response.status_code
+    assert "is not a file the portal serves" in response.json()["detail"]

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Collection as Sized
 from collections.abc import Iterable
+from itertools import chain
 
 from django.db.models import Exists, JSONField, OuterRef, Subquery
 
 from catalog_portal.catalog.assets import local_asset_files
 from catalog_portal.catalog.json_objects_agg import JSONObjectsAgg
 from catalog_portal.catalog.models import AssetFile, Collection, Item
+from catalog_portal.catalog.remote_assets import remote_asset_files
 
 # The name items carry asset_files_recorded under, for readable_asset_keys.
 RECORDED_FILES = "recorded_files"
@@ -89,13 +91,12 @@ def asset_files_recorded(*, collection_ids: Sized[int]) -> Subquery:
 
 
 def readable_asset_keys(*, item: Item) -> frozenset[str]:
-    """The keys of ``item``'s local assets whose file its caller may read: the file is
-    catalogued for this very item and asset, and every collection naming it is one they see
-    (no query: ``item`` carries ``asset_files_recorded`` for that caller as ``RECORDED_FILES``).
-    """
+    """The keys of ``item``'s assets (local files and remote ones of the asset sources) whose
+    file its caller may read: the file is catalogued for this very item and asset, and every
+    collection naming it is one they see (no query: ``item`` carries ``asset_files_recorded``
+    for that caller as ``RECORDED_FILES``)."""
     recorded = getattr(item, RECORDED_FILES)  # AttributeError: read without the annotation
     # SQLite gives the booleans of the JSON as 0 and 1, PostgreSQL as false and true.
     readable = {(row["key"], row["path"]) for row in recorded or () if not row["foreign"]}
-    return frozenset(
-        key for key, path, _ in local_asset_files(item.stac) if (key, path) in readable
-    )
+    named = chain(local_asset_files(item.stac), remote_asset_files(item.stac))
+    return frozenset(key for key, path, _ in named if (key, path) in readable)

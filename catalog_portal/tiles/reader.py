@@ -174,9 +174,9 @@ class CatalogItemReader(STACReader):
             raise InvalidAssetName(f"{name!r} is not valid, should be one of {self.assets}")
         stac_asset = self.item.assets[name]
         source = asset_source(stac_asset.href)
-        if source is None or (not source.remote and name not in self.input.readable_assets):
-            # Outside every asset source, or a local file this item does not own for its
-            # caller (catalog/file_owners.py): the same 404 either way.
+        if source is None or name not in self.input.readable_assets:
+            # Outside every asset source, or a file (local or remote) this item does not own
+            # for its caller (catalog/file_owners.py): the same 404 either way.
             raise AssetNotServable(f"asset {name!r} is not a file the portal serves")
         url, env = asset_opening(name=name, href=stac_asset.href, source=source)
         extra = stac_asset.extra_fields
