@@ -13,6 +13,8 @@ from pathlib import Path
 import morecantile
 import pytest
 import requests
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
 
 from catalog_portal.demo.loader import DEMO_PASSWORD, DEMO_USER
 from tests.conftest import bearer
@@ -23,9 +25,20 @@ SHARED_SECRET_KEY = "several-processes-share-one-key-from-the-environment-012345
 WEB_MERCATOR = morecantile.tms.get("WebMercatorQuad")
 
 
+def demo_password_for_portal_processes() -> None:
+    """Hash the demo user's password as a portal process does: the test session hashes with
+    MD5 (tests/conftest.py), which a ``serve`` process, with the production hashers only,
+    cannot check, so every login there would fail."""
+    user = User.objects.get(username=DEMO_USER)
+    # Django's default hasher, which the portal keeps (settings.py sets no PASSWORD_HASHERS).
+    user.password = make_password(DEMO_PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+
+
 @pytest.fixture
 def two_portals(transactional_db, demo, tmp_path) -> Iterator[tuple[PortalProcess, PortalProcess]]:
     """Two portal processes on the test database, each with its own VAR_DIR."""
+    demo_password_for_portal_processes()
     shared = {"SECRET_KEY": SHARED_SECRET_KEY, "DEBUG": "true"}
     with (
         portal_process(env={**shared, "VAR_DIR": str(tmp_path / "var-a")}) as one,
