@@ -57,7 +57,7 @@ def colours_at(page, lon: float, lat: float) -> int:
         "height": PATCH,
     }
     patch = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
-    return len(set(patch.getdata()))
+    return len(patch.getcolors(maxcolors=patch.width * patch.height))
 
 
 def centre(stac: dict) -> tuple[float, float]:

@@ -46,12 +46,15 @@ def two_portals(
     demo_password_for_portal_processes()
     s3_demo.store(OSTTIROL)
     shared = {"SECRET_KEY": SHARED_SECRET_KEY, "DEBUG": "true", **s3_demo.environment}
-    own = [{"VAR_DIR": tmp_path / f"var-{n}", "DATA_ROOT": tmp_path / f"data-{n}"} for n in "ab"]
-    for folders in own:
-        folders["DATA_ROOT"].mkdir()
+
+    def own(name: str) -> dict[str, str]:
+        data_root = tmp_path / f"data-{name}"
+        data_root.mkdir()
+        return {"VAR_DIR": str(tmp_path / f"var-{name}"), "DATA_ROOT": str(data_root)}
+
     with (
-        portal_process(env={**shared, **{k: str(v) for k, v in own[0].items()}}) as one,
-        portal_process(env={**shared, **{k: str(v) for k, v in own[1].items()}}) as other,
+        portal_process(env={**shared, **own("a")}) as one,
+        portal_process(env={**shared, **own("b")}) as other,
     ):
         yield one, other
 
@@ -143,6 +146,7 @@ def test_what_one_process_makes_works_on_the_other(two_portals, demo, s3_demo, t
     # one's ETag revalidates on the other without the tile being drawn again.
     drawn = [browser.get(f"{p.url}{item_tiles}/tiles/{tile}", timeout=60) for p in two_portals]
     assert [answer.status_code for answer in drawn] == [200, 200]
+    assert drawn[0].headers["Content-Type"].startswith("image/")
     assert drawn[0].content == drawn[1].content
     assert drawn[0].headers["ETag"] == drawn[1].headers["ETag"]
     revalidated = browser.get(
