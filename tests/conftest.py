@@ -431,6 +431,27 @@ def object_store():
 
 
 @pytest.fixture(scope="session")
+def s3_demo(object_store, demo_files):
+    """The demo's files uploaded once to the S3 server, as ``load_demo --storage`` does;
+    ``s3_demo.store(collection id, ...)`` catalogues collections by their ``s3://`` hrefs
+    (see tests/s3_demo.py)."""
+    from tests.s3_demo import demo_upload
+
+    data_root, generated = demo_files
+    return demo_upload(object_store, data_root=data_root, generated=generated)
+
+
+@pytest.fixture
+def s3_demo_server(portal_server, s3_demo, settings, tmp_path) -> str:
+    """The shared server reading the demo's object store (ASSET_SOURCES) and an empty data
+    folder: whatever it draws of collections stored by ``s3_demo.store`` came from S3."""
+    settings.ASSET_SOURCES = (s3_demo.source,)
+    settings.DATA_ROOT = tmp_path / "empty-data-root"
+    settings.DATA_ROOT.mkdir()
+    return portal_server
+
+
+@pytest.fixture(scope="session")
 def http_files(tmp_path_factory):
     """A Range-capable HTTP file server on 127.0.0.1 for the session, serving
     ``http_files.root`` (a fresh folder); counts requests per path."""

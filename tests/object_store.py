@@ -61,19 +61,24 @@ class MotoServer:
     def source(self, bucket: str, prefix: str = "", *, signed: bool = True) -> AssetSource:
         """An allow-listed source for ``s3://bucket/prefix`` on this server (path-style, as
         for MinIO), with the test keys unless ``signed`` is False (a public bucket)."""
+        environment = self.environment(bucket, prefix, signed=signed)
+        (source,) = asset_sources_parse(
+            "ASSET_SOURCES",
+            environment.pop("ASSET_SOURCES"),
+            secret=lambda name: environment.get(name, ""),
+        )
+        return source
+
+    def environment(self, bucket: str, prefix: str = "", *, signed: bool = True) -> dict[str, str]:
+        """The same source as a portal process reads it: ASSET_SOURCES and the test keys."""
         query = f"endpoint={self.endpoint}&path_style=true&region=us-east-1"
-        if signed:
-            query += f"&credentials={CREDENTIALS_NAME}"
-        keys = {
+        if not signed:
+            return {"ASSET_SOURCES": f"s3://{bucket}/{prefix}?{query}"}
+        return {
+            "ASSET_SOURCES": f"s3://{bucket}/{prefix}?{query}&credentials={CREDENTIALS_NAME}",
             f"{CREDENTIALS_NAME}_ACCESS_KEY_ID": ACCESS_KEY_ID,
             f"{CREDENTIALS_NAME}_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
         }
-        (source,) = asset_sources_parse(
-            "ASSET_SOURCES",
-            f"s3://{bucket}/{prefix}?{query}",
-            secret=lambda name: keys.get(name, ""),
-        )
-        return source
 
     def bucket_create(self, bucket: str) -> None:
         """Create ``bucket`` (again: moto keeps what it holds until the server stops)."""

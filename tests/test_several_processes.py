@@ -1,8 +1,9 @@
 """Several portal processes with no shared disk: two ``manage.py serve`` processes on two
-ports, sharing the database (the test's PostgreSQL database, or on SQLite its one file) and
-SECRET_KEY from the environment, each with a VAR_DIR of its own. What one makes (a session,
-an API token, a signed URL, a registered search, a tile and its ETag) works on the other, as
-behind a load balancer that sends each request wherever it likes."""
+ports, sharing the database (the test's PostgreSQL database, or on SQLite its one file), the
+object store (a real S3 server, in ASSET_SOURCES) and SECRET_KEY from the environment, each
+with a VAR_DIR and a DATA_ROOT of its own, empty. What one makes (a session, an API token, a
+signed URL, a registered search, a tile and its ETag) works on the other, as behind a load
+balancer that sends each request wherever it likes."""
 
 from __future__ import annotations
 
@@ -13,23 +14,47 @@ from pathlib import Path
 import morecantile
 import pytest
 import requests
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
 
 from catalog_portal.demo.loader import DEMO_PASSWORD, DEMO_USER
 from tests.conftest import bearer
 from tests.portal_process import PortalProcess, portal_process
 
 OSTTIROL = "dop-kaernten-osttirol"  # restricted to the demo group
+KLAGENFURT = "dop-kaernten-klagenfurt"  # public
 SHARED_SECRET_KEY = "several-processes-share-one-key-from-the-environment-0123456789"
 WEB_MERCATOR = morecantile.tms.get("WebMercatorQuad")
 
 
+def demo_password_for_portal_processes() -> None:
+    """Hash the demo user's password as a portal process does: the test session hashes with
+    MD5 (tests/conftest.py), which a ``serve`` process, with the production hashers only,
+    cannot check, so every login there would fail."""
+    user = User.objects.get(username=DEMO_USER)
+    # Django's default hasher, which the portal keeps (settings.py sets no PASSWORD_HASHERS).
+    user.password = make_password(DEMO_PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+
+
 @pytest.fixture
-def two_portals(transactional_db, demo, tmp_path) -> Iterator[tuple[PortalProcess, PortalProcess]]:
-    """Two portal processes on the test database, each with its own VAR_DIR."""
-    shared = {"SECRET_KEY": SHARED_SECRET_KEY, "DEBUG": "true"}
+def two_portals(
+    transactional_db, demo, s3_demo, tmp_path
+) -> Iterator[tuple[PortalProcess, PortalProcess]]:
+    """Two portal processes on the test database and the S3 server, each with its own VAR_DIR
+    and its own empty DATA_ROOT; the restricted collection's files are in the S3 server only."""
+    demo_password_for_portal_processes()
+    s3_demo.store(OSTTIROL)
+    shared = {"SECRET_KEY": SHARED_SECRET_KEY, "DEBUG": "true", **s3_demo.environment}
+
+    def own(name: str) -> dict[str, str]:
+        data_root = tmp_path / f"data-{name}"
+        data_root.mkdir()
+        return {"VAR_DIR": str(tmp_path / f"var-{name}"), "DATA_ROOT": str(data_root)}
+
     with (
-        portal_process(env={**shared, "VAR_DIR": str(tmp_path / "var-a")}) as one,
-        portal_process(env={**shared, "VAR_DIR": str(tmp_path / "var-b")}) as other,
+        portal_process(env={**shared, **own("a")}) as one,
+        portal_process(env={**shared, **own("b")}) as other,
     ):
         yield one, other
 
@@ -55,8 +80,8 @@ def log_in(browser: requests.Session, *, form_from: PortalProcess, post_to: Port
     assert answer.status_code == 302, answer.text[:500]
 
 
-def restricted_item(demo) -> dict:
-    return next(c for c in demo if c.stac["id"] == OSTTIROL).items[0]
+def first_item(collections, collection_id: str) -> dict:
+    return next(c for c in collections if c.stac["id"] == collection_id).items[0]
 
 
 def centre_tile_path(stac: dict, zoom: int) -> str:
@@ -65,7 +90,7 @@ def centre_tile_path(stac: dict, zoom: int) -> str:
     return f"WebMercatorQuad/{tile.z}/{tile.x}/{tile.y}"
 
 
-def test_what_one_process_makes_works_on_the_other(two_portals, demo, tmp_path):
+def test_what_one_process_makes_works_on_the_other(two_portals, demo, s3_demo, tmp_path):
     one, other = two_portals
     browser = requests.Session()  # cookies are per host, not per port: as behind one proxy
 
@@ -91,17 +116,20 @@ def test_what_one_process_makes_works_on_the_other(two_portals, demo, tmp_path):
         answer = requests.get(portal.url + collection_path, headers=bearer(secret), timeout=10)
         assert answer.status_code == 200
 
-    # A signed URL: signed by one, opened on the other without a login.
-    item = restricted_item(demo)
-    href = next(iter(item["assets"].values()))["href"]
+    # A signed URL: signed by one, its signature holds on the other without a login. The
+    # file it names is a demo file catalogued by a local href, on neither process's disk, so
+    # the other, having checked the signature, finds no file (404); a signature it could not
+    # check would be 403.
+    href = next(iter(first_item(demo, KLAGENFURT)["assets"].values()))["href"]
     signed = browser.get(f"{one.url}/api/v1/sign", params={"href": one.url + href}, timeout=10)
     assert signed.status_code == 200, signed.text
     on_other = signed.json()["href"].replace(one.url, other.url)
-    opened = requests.get(on_other, headers={"Range": "bytes=0-3"}, timeout=10)
-    assert opened.status_code == 206
-    assert opened.content in {b"II*\x00", b"MM\x00*"}
+    assert requests.get(on_other, timeout=10).status_code == 404
+    forged = re.sub(r"signature=[^&]+", "signature=" + "0" * 43, on_other)
+    assert requests.get(forged, timeout=10).status_code == 403
 
-    # A registered search: registered on one, its mosaic drawn by the other.
+    # A registered search: registered on one, its mosaic drawn by the other from the S3 server.
+    item = first_item(s3_demo.collections, OSTTIROL)
     registered = browser.post(
         f"{one.url}/tiles/searches/register", json={"collections": [OSTTIROL]}, timeout=10
     )
@@ -118,6 +146,7 @@ def test_what_one_process_makes_works_on_the_other(two_portals, demo, tmp_path):
     # one's ETag revalidates on the other without the tile being drawn again.
     drawn = [browser.get(f"{p.url}{item_tiles}/tiles/{tile}", timeout=60) for p in two_portals]
     assert [answer.status_code for answer in drawn] == [200, 200]
+    assert drawn[0].headers["Content-Type"].startswith("image/")
     assert drawn[0].content == drawn[1].content
     assert drawn[0].headers["ETag"] == drawn[1].headers["ETag"]
     revalidated = browser.get(
@@ -127,8 +156,10 @@ def test_what_one_process_makes_works_on_the_other(two_portals, demo, tmp_path):
     )
     assert revalidated.status_code == 304
 
-    # Nothing above needed a file the other process keeps: no key was made in either VAR_DIR.
+    # Nothing above needed a file the other process keeps: no key was made in either VAR_DIR,
+    # and the rasters came from the object store, the data folders are still empty.
     assert not [path for path in Path(tmp_path).rglob("secret_key")]
+    assert not [*(tmp_path / "data-a").iterdir(), *(tmp_path / "data-b").iterdir()]
 
 
 @pytest.mark.parametrize(
