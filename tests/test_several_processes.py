@@ -116,15 +116,20 @@ def test_what_one_process_makes_works_on_the_other(two_portals, demo, s3_demo, t
         answer = requests.get(portal.url + collection_path, headers=bearer(secret), timeout=10)
         assert answer.status_code == 200
 
-    # A signed URL: signed by one, its signature holds on the other without a login. The
-    # file it names is a demo file catalogued by a local href, on neither process's disk, so
-    # the other, having checked the signature, finds no file (404); a signature it could not
-    # check would be 403.
-    href = next(iter(first_item(demo, KLAGENFURT)["assets"].values()))["href"]
-    signed = browser.get(f"{one.url}/api/v1/sign", params={"href": one.url + href}, timeout=10)
+    # A signed URL: signed by one for the restricted collection's file in the S3 server, it
+    # opens on the other without a login; a signature the other could not check is 403.
+    s3_href = next(iter(first_item(s3_demo.collections, OSTTIROL)["assets"].values()))["href"]
+    signed = browser.get(f"{one.url}/api/v1/sign", params={"href": s3_href}, timeout=10)
     assert signed.status_code == 200, signed.text
-    on_other = signed.json()["href"].replace(one.url, other.url)
-    assert requests.get(on_other, timeout=10).status_code == 404
+    signed_href = signed.json()["href"]
+    on_other = (
+        signed_href.replace(one.url, other.url)
+        if signed_href.startswith("http")
+        else other.url + signed_href
+    )
+    opened = requests.get(on_other, headers={"Range": "bytes=0-3"}, timeout=10)
+    assert opened.status_code == 206, opened.text
+    assert opened.content[:2] in (b"II", b"MM")  # a TIFF's byte order mark
     forged = re.sub(r"signature=[^&]+", "signature=" + "0" * 43, on_other)
     assert requests.get(forged, timeout=10).status_code == 403
 
