@@ -31,14 +31,22 @@ def _time(value: str) -> dt.datetime:
 class StacApiServer(LocalServer):
     """``with StacApiServer(collections, items) as api: api.url``; ``api.requests`` logs paths.
 
+    ``queryables``: per collection id, the /queryables document the API links and serves.
     ``next_url``, when given, is where the ``next`` links of searches point instead of the
     API's own ``/search`` (a hostile API sending its client to another host).
     """
 
     def __init__(
-        self, collections: list[dict], items: list[dict], *, next_url: str | None = None
+        self,
+        collections: list[dict],
+        items: list[dict],
+        *,
+        next_url: str | None = None,
+        queryables: dict[str, dict] | None = None,
     ) -> None:
         self.collections = {c["id"]: c for c in collections}
+        # Per collection id, the document its /queryables answers (linked from the collection).
+        self.queryables = queryables or {}
         self.items = items
         self.requests: list[str] = []
         self.next_url = next_url
@@ -78,6 +86,14 @@ class StacApiServer(LocalServer):
             {"rel": "root", "href": f"{self.url}/"},
             {"rel": "items", "href": f"{self.url}/collections/{collection_id}/items"},
         ]
+        if collection_id in self.queryables:
+            links.append(
+                {
+                    "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                    "href": f"{self.url}/collections/{collection_id}/queryables",
+                    "type": "application/schema+json",
+                }
+            )
         return {**self.collections[collection_id], "links": links}
 
     def search(self, params: dict) -> dict:
@@ -145,6 +161,8 @@ class StacApiServer(LocalServer):
                     return self.send_json(200, {"collections": collections, "links": []})
                 if len(parts) == 2 and parts[0] == "collections" and parts[1] in api.collections:
                     return self.send_json(200, api.collection(parts[1]))
+                if len(parts) == 3 and parts[2] == "queryables" and parts[1] in api.queryables:
+                    return self.send_json(200, api.queryables[parts[1]])
                 if len(parts) == 3 and parts[0] == "collections" and parts[2] == "items":
                     return self.send_json(200, api.search({**params, "collections": [parts[1]]}))
                 if path == "/search":

@@ -321,3 +321,36 @@ def test_local_files_outside_data_root_are_refused_and_never_published(db, tmp_p
 def test_a_missing_source_is_still_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         import_stac(tmp_path / "nope.json")
+
+
+# --- a source API's own queryables -----------------------------------------------------------
+
+
+def test_harvesting_keeps_the_source_apis_own_queryables(db):
+    """The filters a source API declares for a collection (its /queryables) become the
+    collection's, instead of filters guessed from the harvested items."""
+    collections, items = api_catalogue(3)
+    declared = {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "type": "object",
+        "properties": {
+            "eo:cloud_cover": {"type": "number", "minimum": 0, "maximum": 100},
+            "platform": {"type": "string", "enum": ["sentinel-2a", "sentinel-2b"]},
+        },
+    }
+    with StacApiServer(collections, items, queryables={"api-s2": declared}) as api:
+        import_stac(api.url, "--collection", "api-s2")
+        assert "GET /collections/api-s2/queryables" in api.requests
+    collection = Collection.objects.get(stac_id="api-s2")
+    assert collection.queryables_source == Collection.QueryablesSource.SOURCE
+    assert set(collection.queryables) == {"eo:cloud_cover", "platform"}
+    assert collection.queryables["platform"]["enum"] == ["sentinel-2a", "sentinel-2b"]
+
+
+def test_a_source_apis_unusable_queryables_are_reported_and_the_derived_ones_kept(db):
+    collections, items = api_catalogue(3)
+    with StacApiServer(collections, items, queryables={"api-s2": {"properties": 5}}) as api:
+        out, err = import_stac(api.url, "--collection", "api-s2")
+    collection = Collection.objects.get(stac_id="api-s2")
+    assert collection.queryables_source == Collection.QueryablesSource.ITEMS
+    assert "queryables of api-s2 from the source not used" in err

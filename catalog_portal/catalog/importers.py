@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import requests
 from packaging.version import InvalidVersion, Version
 from pystac.serialization import identify_stac_object, migrate_to_latest
 from pystac_client import Client
@@ -64,6 +65,8 @@ class SourceCollection:
     collection_id: str
     stac: dict[str, Any] | None
     items: Iterator[dict[str, Any]]
+    # A source API's own /queryables of the collection, when it links them (as sent).
+    queryables: Any = None
 
 
 @dataclass
@@ -144,7 +147,9 @@ def _limited(sources: list[SourceCollection], max_items: int | None) -> list[Sou
             remaining[0] -= 1
             yield item
 
-    return [SourceCollection(s.collection_id, s.stac, counted(s.items)) for s in sources]
+    return [
+        SourceCollection(s.collection_id, s.stac, counted(s.items), s.queryables) for s in sources
+    ]
 
 
 # --- STAC APIs ------------------------------------------------------------------------------
@@ -181,9 +186,32 @@ def _api_collections(
             )
         except (APIError, ValueError) as error:
             raise SourceError(f"search parameters refused: {error}") from None
-        stac = _portable(available[collection_id].to_dict())
-        found.append(SourceCollection(collection_id, stac, _api_items(search, url, report)))
+        document = available[collection_id].to_dict()
+        queryables = _api_queryables(document, stac_io.session, report)
+        stac = _portable(document)
+        items = _api_items(search, url, report)
+        found.append(SourceCollection(collection_id, stac, items, queryables))
     return found
+
+
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+
+
+def _api_queryables(collection: dict, session, report: ImportReport) -> Any:
+    """The collection's own /queryables, read through the scoped session when the collection
+    links them; None when it does not, or they cannot be read (reported)."""
+    link = next(
+        (link for link in collection.get("links", []) if link.get("rel") == QUERYABLES_REL), None
+    )
+    if link is None or not isinstance(link.get("href"), str):
+        return None
+    try:
+        response = session.get(link["href"], headers={"Accept": "application/schema+json"})
+        response.raise_for_status()
+        return response.json()
+    except (LinkRefused, requests.RequestException, ValueError) as error:
+        report.link_skipped(link["href"], f"queryables not read: {error}")
+        return None
 
 
 def _api_items(search, url: str, report: ImportReport) -> Iterator[dict]:

@@ -20,6 +20,12 @@ from catalog_portal.catalog.importers import (
 )
 from catalog_portal.catalog.ingest import UpsertReport, items_upsert
 from catalog_portal.catalog.management.bulk import BulkCommand
+from catalog_portal.catalog.models import Collection
+from catalog_portal.catalog.queryables import (
+    InvalidQueryables,
+    collection_queryables_declare,
+    queryables_from_source,
+)
 
 
 def parse_bbox(value: str) -> list[float]:
@@ -141,6 +147,10 @@ class Command(BulkCommand):
             for source_collection in found:
                 target = collection_import(found=source_collection, policy=policy, report=report)
                 if target is not None:
+                    if source_collection.queryables is not None:
+                        source_queryables_declare(
+                            target.collection, source_collection.queryables, report
+                        )
                     self._items(target, report, batch_size, verbosity)
         except SourceError as error:
             raise CommandError(str(error)) from None
@@ -192,3 +202,18 @@ class Command(BulkCommand):
         # Lifts any progress bar while writing, so notices do not tear it.
         with tqdm.external_write_mode():
             self.stderr.write(message)
+
+
+def source_queryables_declare(collection: Collection, document, report: ImportReport) -> None:
+    """A source API's own queryables become the collection's filters, unless an administrator
+    set them; a document that is not usable is reported and the derived ones stay."""
+    if collection.queryables_source == Collection.QueryablesSource.ADMIN:
+        return
+    try:
+        queryables = queryables_from_source(document)
+    except InvalidQueryables as error:
+        report.notice(f"queryables of {collection.stac_id} from the source not used: {error}")
+        return
+    collection_queryables_declare(
+        collection=collection, queryables=queryables, source=Collection.QueryablesSource.SOURCE
+    )
