@@ -262,3 +262,16 @@ def test_over_the_asgi_server_a_download_streams_in_chunks_within_the_callers_ac
         assert ndjson_ids(r.read().decode()) == ids
     with urllib.request.urlopen(url) as r:
         assert ndjson_ids(r.read().decode()) == searched_ids("")
+
+
+def test_the_explore_page_links_each_format_with_its_query_without_page_or_preview(
+    client, orthos, settings
+):
+    html = client.get("/explore/?collection=orthos&p.wolken=false&preview=1").content.decode()
+    assert 'aria-labelledby="download-results-label"' in html
+    for file_format in ("geojson", "csv", "ndjson"):
+        href = f"/explore/download/?collection=orthos&amp;p.wolken=false&amp;format={file_format}"
+        assert f'<a href="{href}" download>' in html
+    # Nothing to download, no links.
+    empty = client.get("/explore/?collection=orthos&start=2030-01-01").content.decode()
+    assert "/explore/download/" not in empty

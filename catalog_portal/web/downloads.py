@@ -21,6 +21,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import content_disposition_header
@@ -32,7 +33,17 @@ from catalog_portal.catalog.access import Viewer
 from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.search import InvalidParameter, ItemSearch, item_count, item_search
 from catalog_portal.web.download_formats import FORMAT_NAMES, DownloadFormat, download_format
-from catalog_portal.web.explore import explore_request
+from catalog_portal.web.explore import ExploreState, explore_request
+
+# The explore page's download links: the format's name as people know it, and its parameter.
+LINKS = (("GeoJSON", "geojson"), ("CSV", "csv"), ("NDJSON", "ndjson"))
+
+
+def download_links(state: ExploreState) -> list[tuple[str, str]]:
+    """(label, URL) of a download of ``state``'s results per format: the same query, without
+    the page's token or its preview."""
+    url = reverse("explore-download")
+    return [(label, f"{url}?{state.query(preview='', format=name)}") for label, name in LINKS]
 
 
 @require_GET

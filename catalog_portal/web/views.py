@@ -19,6 +19,7 @@ from catalog_portal.catalog.sharing import collection_access_list
 from catalog_portal.lib.db_errors import database_failure_of, django_response_finish
 from catalog_portal.lib.urls import api_url_build, item_tiles_path_build, stac_path
 from catalog_portal.web.docs import doc_page, doc_pages
+from catalog_portal.web.downloads import download_links
 from catalog_portal.web.explore import explore_request
 from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
@@ -111,6 +112,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         mosaic_search=state.mosaic_search(),
         # The code snippets of the same search: the same query, without paging or preview.
         snippet_url=f"{reverse('snippets:search')}?{state.query(preview='')}",
+        download_links=download_links(state),
         next_query=state.query(token=page.next_token) if page.next_token else "",
         prev_query=state.query(token=page.prev_token) if page.prev_token else "",
     )
