@@ -5,8 +5,7 @@ the items chunk by chunk, a footer. A chunk holds whole items, so a file is vali
 ends and the server never holds more than a chunk.
 
 - ``geojson``: one FeatureCollection (a STAC ItemCollection) of the whole items.
-- ``ndjson``: newline-delimited STAC, one item per line (``stac-geoparquet``, ``jq -c``,
-  ``pystac.ItemCollection`` line by line).
+- ``ndjson``: newline-delimited STAC, one item per line (as stac-geoparquet and jq read it).
 - ``csv``: one row per item: fixed columns, the collections' queryable properties, the item's
   STAC URL and its assets' hrefs; spreadsheet formulas neutralised.
 """
