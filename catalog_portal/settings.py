@@ -86,6 +86,15 @@ SIGNED_URL_MAX_SECONDS = env_int("SIGNED_URL_MAX_SECONDS", 7 * 24 * 3600, minimu
 if SIGNED_URL_SECONDS > SIGNED_URL_MAX_SECONDS:
     raise ImproperlyConfigured("SIGNED_URL_SECONDS is above SIGNED_URL_MAX_SECONDS.")
 
+# Downloads of an explore search's results (GET /explore/download): at most this many items
+# (a larger search is refused with 400 before any work, so that no file is silently cut
+# short), read from the database in chunks of this many (one query each; at most 1,000, the
+# search layer's page size).
+DOWNLOAD_MAX_ITEMS = env_int("DOWNLOAD_MAX_ITEMS", 100_000, minimum=1)
+DOWNLOAD_CHUNK_ITEMS = env_int("DOWNLOAD_CHUNK_ITEMS", 500, minimum=1)
+if DOWNLOAD_CHUNK_ITEMS > 1_000:
+    raise ImproperlyConfigured("DOWNLOAD_CHUNK_ITEMS must be at most 1000.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

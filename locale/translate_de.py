@@ -264,6 +264,7 @@ GERMAN = {
     "Updated": "Aktualisiert",
     "Code snippet": "Code-Schnipsel",
     "Code snippet for search results": "Code-Schnipsel für die Suchergebnisse",
+    "Download results:": "Ergebnisse herunterladen:",
     "This snippet cannot be made:": "Dieser Code-Schnipsel lässt sich nicht erstellen:",
     "Show it on the portal": "Im Portal ansehen",
     "Programming language": "Programmiersprache",

@@ -89,6 +89,8 @@ def test_the_development_secret_key_is_generated_once_and_kept(settings, tmp_pat
         ({"DB_STATEMENT_TIMEOUT": "nan"}, "DB_STATEMENT_TIMEOUT"),
         ({"DB_COMMAND_STATEMENT_TIMEOUT": "inf"}, "DB_COMMAND_STATEMENT_TIMEOUT"),
         ({"DB_POOL_TIMEOUT": "0"}, "DB_POOL_TIMEOUT"),
+        ({"DOWNLOAD_MAX_ITEMS": "0"}, "DOWNLOAD_MAX_ITEMS"),
+        ({"DOWNLOAD_CHUNK_ITEMS": "5000"}, "DOWNLOAD_CHUNK_ITEMS"),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "SECRET_KEY_FILE"),
         ({"SECRET_KEY": "a", "SECRET_KEY_FILE": "/etc/hostname"}, "SECRET_KEY_FILE"),
         ({"ASSET_SOURCES": "ftp://files.example.org/cogs"}, "ASSET_SOURCES"),

@@ -151,6 +151,18 @@ def chosen_collection(query: QueryDict, *, collections: list[Collection]) -> Col
     return next((c for c in collections if c.stac_id == query.get("collection")), None)
 
 
+def explore_request(
+    query: QueryDict, *, collections: list[Collection]
+) -> tuple[Collection | None, ExploreState]:
+    """The collection chosen among ``collections`` (the visitor's) and the state of an explore
+    query string: what the page shows and a download of its results both read. Raises
+    InvalidParameter naming the bad parameter (a collection the visitor may not see too)."""
+    chosen = chosen_collection(query, collections=collections)
+    if query.get("collection") and chosen is None:
+        raise InvalidParameter("collection", "no such collection")
+    return chosen, explore_state(query, queryables=chosen.queryables if chosen else {})
+
+
 def explore_state(query: QueryDict, *, queryables: dict[str, dict[str, Any]]) -> ExploreState:
     """Read the state from a query string; ``queryables`` (the chosen collection's) decide
     which property filters exist. Raises InvalidParameter naming the bad parameter."""

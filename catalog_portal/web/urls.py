@@ -1,11 +1,12 @@
 from django.urls import path
 
-from catalog_portal.web import share_form, views
+from catalog_portal.web import downloads, share_form, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalog/", views.catalog, name="catalog"),
     path("explore/", views.explore, name="explore"),
+    path("explore/download/", downloads.explore_download, name="explore-download"),
     path("gallery/", views.gallery, name="gallery"),
     path("docs/", views.docs, name="docs"),
     path("docs/<slug:slug>/", views.docs, name="docs-page"),

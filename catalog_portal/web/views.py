@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET
 from catalog_portal.catalog.access import collection_may_share
 from catalog_portal.catalog.models import Collection
 from catalog_portal.catalog.remote_assets import asset_href_url
-from catalog_portal.catalog.search import InvalidParameter, item_count, item_search
+from catalog_portal.catalog.search import item_count, item_search
 from catalog_portal.catalog.selectors import catalog_overview, visible_collection, visible_item
 from catalog_portal.catalog.sharing import collection_access_list
 from catalog_portal.lib.db_errors import database_failure_of, django_response_finish
 from catalog_portal.lib.urls import api_url_build, item_tiles_path_build, stac_path
 from catalog_portal.web.docs import doc_page, doc_pages
-from catalog_portal.web.explore import chosen_collection, explore_state
+from catalog_portal.web.downloads import download_links
+from catalog_portal.web.explore import explore_request
 from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
@@ -80,12 +81,9 @@ def explore(request: HttpRequest) -> HttpResponse:
     # The visitor's scope, read once: the form's collections, the search and the count.
     viewer = request.viewer
     collections = catalog_overview(viewer=viewer).collections
-    chosen = chosen_collection(request.GET, collections=collections)
-    context = {"collections": collections, "chosen": chosen, "cap": EXPLORE_COUNT_CAP}
     # A bad parameter raises InvalidParameter: the 400 page names it (web/error_pages.py).
-    if request.GET.get("collection") and chosen is None:
-        raise InvalidParameter("collection", "no such collection")
-    state = explore_state(request.GET, queryables=chosen.queryables if chosen else {})
+    chosen, state = explore_request(request.GET, collections=collections)
+    context = {"collections": collections, "chosen": chosen, "cap": EXPLORE_COUNT_CAP}
     search = state.search()
     page = item_search(viewer=viewer, search=search, token=state.token or None)
     count, exact = item_count(viewer=viewer, search=search, cap=EXPLORE_COUNT_CAP)
@@ -114,6 +112,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         mosaic_search=state.mosaic_search(),
         # The code snippets of the same search: the same query, without paging or preview.
         snippet_url=f"{reverse('snippets:search')}?{state.query(preview='')}",
+        download_links=download_links(state),
         next_query=state.query(token=page.next_token) if page.next_token else "",
         prev_query=state.query(token=page.prev_token) if page.prev_token else "",
     )
