@@ -33,15 +33,13 @@ def test_from_the_catalogue_to_an_orthophoto_over_the_map(
     count = page.get_by_role("status")
     assert count.inner_text() == "Showing 6 items that matched your filter"
 
-    # September 2021 and no clouds: each change submits the form, so the URL holds the state.
-    # (Filling a date input fires its change event, which submits the form.)
-    with page.expect_navigation(url=re.compile(r"start=2021-09-01")):
-        page.get_by_label("From", exact=True).fill("2021-09-01")
-    with page.expect_navigation(url=re.compile(r"end=2021-09-30")):
-        page.get_by_label("To", exact=True).fill("2021-09-30")
+    # September 2021 and no clouds, applied together: the URL holds the state.
+    page.get_by_label("From", exact=True).fill("2021-09-01")
+    page.get_by_label("To", exact=True).fill("2021-09-30")
     page.get_by_text("Properties").click()
-    with page.expect_navigation(url=re.compile(r"p.wolken=false")):
-        page.get_by_label("Wolken").select_option("false")
+    page.get_by_label("Wolken").select_option("false")
+    with page.expect_navigation(url=re.compile(r"start=2021-09-01&end=2021-09-30&p.wolken=false")):
+        page.get_by_role("button", name="Apply filters").click()
     map_ready(page)
     filtered = count.inner_text()
     assert re.fullmatch(r"Showing [1-5] items? that matched your filter", filtered), filtered

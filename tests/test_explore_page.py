@@ -2,6 +2,8 @@
 400 for filters that cannot be searched."""
 
 import json
+import re
+from urllib.parse import parse_qs
 
 import pytest
 from django.http import QueryDict
@@ -20,6 +22,7 @@ def orthos(make_collection, make_item, granted_group):
             datetime=f"2021-09-{1 + n:02d}T10:00:00Z",
             wolken=n % 3 == 0,
             max_gsd=10 + n,
+            **{"eo:cloud_cover": n * 5.5},
         )
     collection_stats_refresh(collection=collection)
     secret = make_collection("secret", visibility="restricted", groups=(granted_group,))
@@ -144,3 +147,112 @@ def test_the_map_preview_registers_the_same_search_with_the_tiler(client, orthos
         "filter": {"op": "=", "args": [{"property": "wolken"}, True]},
         "filter-lang": "cql2-json",
     }
+
+
+def result_ids(html: str) -> list[str]:
+    return re.findall(r'<span class="result-id">([^<]+)</span>', html)
+
+
+def test_results_sort_by_date_both_ways_and_by_a_numeric_property(client, orthos):
+    newest = result_ids(page(client, "collection=orthos"))
+    assert newest[:3] == ["tile-11", "tile-10", "tile-09"]
+    assert result_ids(page(client, "collection=orthos&sort=datetime")) == newest[::-1]
+    # max_gsd is 10 + n: highest first is newest first here, lowest first the reverse.
+    assert result_ids(page(client, "collection=orthos&sort=-max_gsd")) == newest
+    assert result_ids(page(client, "collection=orthos&sort=max_gsd"))[:2] == ["tile-00", "tile-01"]
+
+
+def test_the_sort_choice_offers_dates_and_the_collections_sortable_properties(client, orthos):
+    html = page(client, "collection=orthos&sort=-max_gsd")
+    options = re.findall(r'<option value="(-?[\w:.]+)"( selected)?>', html.split('name="sort"')[1])
+    values = [value for value, _selected in options]
+    assert values[:2] == ["-datetime", "datetime"]
+    assert {"max_gsd", "-max_gsd"} <= set(values)
+    assert "wolken" not in values  # yes/no properties order nothing worth reading
+    assert ("-max_gsd", " selected") in options
+
+
+def test_sorted_pages_keep_their_order_across_the_token(client, orthos):
+    html = page(client, "collection=orthos&sort=max_gsd&limit=10")
+    assert result_ids(html) == [f"tile-{n:02d}" for n in range(10)]
+    next_href = html.split('rel="next" href="?')[1].split('"')[0].replace("&amp;", "&")
+    assert "sort=max_gsd" in next_href and "limit=10" in next_href
+    assert result_ids(page(client, next_href)) == ["tile-10", "tile-11"]
+
+
+def test_the_page_size_is_a_choice_in_the_url(client, orthos):
+    assert len(result_ids(page(client, "collection=orthos"))) == 12
+    assert len(result_ids(page(client, "collection=orthos&limit=10"))) == 10
+    html = page(client, "collection=orthos&limit=50")
+    assert "<option selected>50</option>" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("sort=cloudiness", "sort: &#x27;cloudiness&#x27; is not one of -datetime, datetime"),
+        ("collection=orthos&sort=wolken", "sort: &#x27;wolken&#x27; is not one of"),
+        ("limit=1000", "limit: &#x27;1000&#x27; is not one of 10, 20, 50, 100"),
+        ("limit=-5", "limit: &#x27;-5&#x27; is not one of"),
+    ],
+)
+def test_a_sort_or_page_size_not_offered_is_answered_400(client, orthos, query, message):
+    html = page(client, query, status=400)
+    assert 'role="alert"' in html and message in html
+
+
+def test_rows_show_a_lazy_preview_and_the_collections_key_properties(client, orthos):
+    html = page(client, "collection=orthos")
+    row = html.split('data-item-id="tile-11"')[1].split("</li>")[0]
+    assert '<a href="/collections/orthos/items/tile-11/">' in row
+    assert (
+        '<img class="result-preview" src="/tiles/collections/orthos/items/tile-11/preview.png'
+        "?max_size=96" in row
+    )
+    assert 'loading="lazy"' in row and 'alt="Image preview"' in row
+    # The orthos' numeric queryables lead: cloud cover (with its unit) and max_gsd.
+    facts = re.findall(r"<span>([^<:]+): ([^<]+)</span>", row)
+    assert facts == [("Cloud Cover", "60.5 %"), ("Max Gsd", "21")]
+
+
+def test_date_inputs_are_bounded_by_the_collections_temporal_extent(client, orthos):
+    html = page(client, "collection=orthos")
+    assert 'name="start" value="" min="2021-09-01" max="2021-09-12"' in html
+    assert 'name="end" value="" min="2021-09-01" max="2021-09-12"' in html
+    assert 'min="' not in page(client, "").split('name="start"')[1].split(">")[0]
+
+
+def test_an_empty_dated_search_offers_the_collections_dates(client, orthos):
+    html = page(client, "collection=orthos&start=2024-01-01&end=2024-12-31&p.wolken=false")
+    assert "Showing 0 items" in html
+    assert "This collection has items from 2021-09-01 to 2021-09-12" in html
+    link = html.split("to 2021-09-12 — ")[1].split("</a>")[0]
+    assert "search those dates" in link
+    href = link.split('href="?')[1].split('"')[0].replace("&amp;", "&")
+    assert parse_qs(href) == {
+        "collection": ["orthos"],
+        "start": ["2021-09-01"],
+        "end": ["2021-09-12"],
+        "p.wolken": ["false"],
+    }
+    assert "Showing 8 items" in page(client, href)
+    assert 'href="/explore/?collection=orthos"' in html.split('class="empty-state"')[1]
+
+
+def test_an_empty_search_without_a_collection_suggests_clearing_the_filters(client, orthos):
+    html = page(client, "start=2030-01-01")
+    empty = html.split('class="empty-state"')[1].split("</div>")[0]
+    assert "This collection has items" not in empty
+    assert '<a href="/explore/" data-focus-status>clear all filters</a>' in empty
+    assert 'class="empty-state"' not in page(client, "collection=orthos")
+
+
+def test_sorting_and_key_properties_keep_the_query_count(
+    client, orthos, bob, django_assert_max_num_queries
+):
+    query = "collection=orthos&sort=-max_gsd&limit=10&start=2021-09-01&p.wolken=false"
+    with django_assert_max_num_queries(3):
+        assert "<span>Cloud Cover: 60.5 %</span>" in page(client, query)
+    client.force_login(bob)
+    with django_assert_max_num_queries(5):
+        assert "<span>Cloud Cover: 60.5 %</span>" in page(client, query)

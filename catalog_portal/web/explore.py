@@ -6,8 +6,10 @@ as a CQL2-JSON filter — the same filter the STAC API and the code snippets tak
 
 Query string: ``collection``, ``start`` and ``end`` (dates, UTC), ``bbox`` (west,south,east,north),
 and one parameter per property filter: ``p.<name>`` for a boolean or an enum value,
-``p.<name>.min`` / ``p.<name>.max`` for a number's range. ``token`` pages; ``preview=1`` shows
-the results' images on the map.
+``p.<name>.min`` / ``p.<name>.max`` for a number's range. ``sort`` orders the results
+(``-datetime``, the default, newest first; ``datetime``; or a sortable queryable, ``-`` for
+descending) and becomes the search's ``sortby``; ``limit`` is the page size (one of
+PAGE_SIZES). ``token`` pages; ``preview=1`` shows the results' images on the map.
 """
 
 from __future__ import annotations
@@ -18,15 +20,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
-from catalog_portal.catalog.models import Collection
+from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.queryables import queryables_ranked
 from catalog_portal.catalog.search import ItemSearch, limits, search_from_params
 from catalog_portal.catalog.search.exceptions import InvalidParameter
-from catalog_portal.web.metadata import field_spec
+from catalog_portal.lib.urls import item_tiles_path_build
+from catalog_portal.web.metadata import field_spec, value_html
 
 PAGE_SIZE = 20
+PAGE_SIZES = (10, 20, 50, 100)  # the page size choice: few enough that each is a useful step
+DEFAULT_SORT = "-datetime"
 PREFIX = "p."
+KEY_FACTS = 2  # properties shown in each result row: enough to choose, few enough to scan
+PREVIEW_SIZE = 96  # pixels of a row's preview image (longest side; shown at 48 CSS px)
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,8 @@ class ExploreState:
     filters: list[PropertyFilter] = field(default_factory=list)
     token: str = ""
     preview: bool = False  # the map shows the results' images as a mosaic
+    sort: str = DEFAULT_SORT
+    limit: int = PAGE_SIZE
 
     @property
     def property_filters_set(self) -> int:
@@ -79,6 +90,8 @@ class ExploreState:
             "end": self.end.isoformat() if self.end else "",
             "bbox": ",".join(f"{v:g}" for v in self.bbox) if self.bbox else "",
             "preview": "1" if self.preview else "",
+            "sort": "" if self.sort == DEFAULT_SORT else self.sort,
+            "limit": "" if self.limit == PAGE_SIZE else str(self.limit),
         }
         for control in self.filters:
             if control.kind == "range":
@@ -141,8 +154,25 @@ class ExploreState:
             datetime=self._interval(),
             filter=self.cql2(),
             filter_lang="cql2-json",
-            limit=limit or PAGE_SIZE,
+            # The datetime default is also the search layer's own order: no sortby needed.
+            sortby=None if self.sort == DEFAULT_SORT else self.sort,
+            limit=limit or self.limit,
         )
+
+    def sort_choices(self) -> list[tuple[str, str]]:
+        """The orders the results may take: by date both ways, then each sortable property
+        (numbers and enums) both ways, as (``sort`` value, label)."""
+        choices = [("-datetime", _("Newest first")), ("datetime", _("Oldest first"))]
+        for control in self.filters:
+            if control.kind == "range":
+                ascending, descending = _("lowest first"), _("highest first")
+            elif control.kind == "choice":
+                ascending, descending = _("A to Z"), _("Z to A")
+            else:
+                continue  # a yes/no property orders nothing worth reading
+            choices.append((control.name, f"{control.label}: {ascending}"))
+            choices.append(("-" + control.name, f"{control.label}: {descending}"))
+        return choices
 
 
 def chosen_collection(query: QueryDict, *, collections: list[Collection]) -> Collection | None:
@@ -173,12 +203,95 @@ def explore_state(query: QueryDict, *, queryables: dict[str, dict[str, Any]]) ->
         bbox=_bbox(query.get("bbox", "")),
         token=query.get("token", ""),
         preview=query.get("preview") == "1",
+        limit=_page_size(query.get("limit", "")),
     )
     for name, schema in queryables_ranked(queryables):  # most useful first
         control = _control(name, schema, query)
         if control is not None:
             state.filters.append(control)
+    sort = query.get("sort", "") or DEFAULT_SORT
+    allowed = [value for value, _text in state.sort_choices()]
+    if sort not in allowed:
+        raise InvalidParameter("sort", f"{sort[:100]!r} is not one of {', '.join(allowed)}")
+    state.sort = sort
     return state
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One row of the results: the item, a small preview from the tile server, and the
+    collection's key properties as the item has them."""
+
+    index: int
+    item: Item
+    collection_id: str
+    preview_url: str  # "" when the item has no footprint to draw
+    facts: list[tuple[str, SafeString]]
+
+
+def result_rows(
+    items: list[Item], *, collection_ids: dict[int, str], chosen: Collection | None
+) -> list[ResultRow]:
+    """The results as rows; key properties only when one collection is chosen (its
+    queryables say which properties matter)."""
+    keys = key_properties(chosen.queryables) if chosen else []
+    rows = []
+    for index, item in enumerate(items):
+        collection_id = collection_ids[item.collection_id]
+        preview = ""
+        if item.geometry:
+            path = item_tiles_path_build(
+                collection_id=collection_id, item_id=item.stac_id, path="preview.png"
+            )
+            preview = f"{path}?max_size={PREVIEW_SIZE}"
+        facts = [
+            (field_spec(name).get("label") or name, value_html(item.properties[name], spec))
+            for name, spec in keys
+            if item.properties.get(name) not in (None, "")
+        ]
+        rows.append(ResultRow(index, item, collection_id, preview, facts))
+    return rows
+
+
+def key_properties(queryables: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """The few properties a result row shows: numbers first (cloud cover, orbit, a measured
+    area: what one compares between items), then enums, each in the queryables' ranking."""
+    order = {"number": 0, "integer": 0, "string": 1, "boolean": 2}
+    ranked = [
+        (name, schema)
+        for name, schema in queryables_ranked(queryables)
+        if schema.get("type") in order
+    ]
+    ranked.sort(key=lambda entry: order[entry[1]["type"]])  # stable: keeps the ranking
+    return [(name, field_spec(name)) for name, _schema in ranked[:KEY_FACTS]]
+
+
+def temporal_extent(collection: Collection) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of ``collection``'s items, from its STAC temporal extent
+    (None where it is open or unreadable)."""
+    extent = (collection.stac.get("extent") or {}).get("temporal") or {}
+    interval = (extent.get("interval") or [[None, None]])[0]
+    if not isinstance(interval, list) or len(interval) != 2:
+        return None, None
+    return _day(interval[0]), _day(interval[1])
+
+
+def _day(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _page_size(text: str) -> int:
+    if not text:
+        return PAGE_SIZE
+    if not text.isdigit() or int(text) not in PAGE_SIZES:
+        sizes = ", ".join(str(size) for size in PAGE_SIZES)
+        raise InvalidParameter("limit", f"{text[:20]!r} is not one of {sizes}")
+    return int(text)
 
 
 def _control(name: str, schema: dict[str, Any], query: QueryDict) -> PropertyFilter | None:

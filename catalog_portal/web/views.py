@@ -20,7 +20,14 @@ from catalog_portal.lib.db_errors import database_failure_of, django_response_fi
 from catalog_portal.lib.urls import api_url_build, item_tiles_path_build, stac_path
 from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.downloads import download_links
-from catalog_portal.web.explore import explore_request
+from catalog_portal.web.explore import (
+    DEFAULT_SORT,
+    PAGE_SIZE,
+    PAGE_SIZES,
+    explore_request,
+    result_rows,
+    temporal_extent,
+)
 from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
@@ -101,18 +108,33 @@ def explore(request: HttpRequest) -> HttpResponse:
         }
         for index, item in enumerate(page.items)
     ]
+    # The chosen collection's dates bound the date inputs and, when dates were searched and
+    # nothing matched, are offered as the search that finds its items.
+    first_day, last_day = temporal_extent(chosen) if chosen else (None, None)
+    dated = bool(first_day and last_day and (state.start or state.end))
     context.update(
         state=state,
         page=page,
-        rows=[(index, item, stac_ids[item.collection_id]) for index, item in enumerate(page.items)],
+        rows=result_rows(page.items, collection_ids=stac_ids, chosen=chosen),
+        first_day=first_day,
+        last_day=last_day,
+        extent_query=(
+            state.query(start=first_day.isoformat(), end=last_day.isoformat(), token="")
+            if dated
+            else ""
+        ),
         count=count,
         exact=exact,
         features={"type": "FeatureCollection", "features": features},
         # What the map registers with the tiler for its preview mosaic: the same search.
         mosaic_search=state.mosaic_search(),
         # The code snippets of the same search: the same query, without paging or preview.
-        snippet_url=f"{reverse('snippets:search')}?{state.query(preview='')}",
+        snippet_url=f"{reverse('snippets:search')}?{state.query(preview='', sort='', limit='')}",
         download_links=download_links(state),
+        page_sizes=PAGE_SIZES,
+        # Defaults the form leaves out of the URL.
+        default_sort=DEFAULT_SORT,
+        default_page_size=PAGE_SIZE,
         next_query=state.query(token=page.next_token) if page.next_token else "",
         prev_query=state.query(token=page.prev_token) if page.prev_token else "",
     )

@@ -1,7 +1,10 @@
 // The explore page: matching footprints on the map, highlighted together with their list rows;
-// the area filter from the map view or a drawn rectangle. Every change submits the form, so
-// the state is always in the URL (reload, back/forward and shared links restore it).
+// the area filter from the map view or a drawn rectangle. Applying submits the form (see
+// explore-form.js), so the state is always in the URL (reload, back/forward and shared links
+// restore it).
 import { addFootprints, addTileLayer, onStyleReady, createMap, geometryBounds } from "./map.js";
+import "./explore-form.js";
+import "./explore-views.js";
 
 const form = document.getElementById("explore-form");
 const bboxInput = document.getElementById("bbox");
@@ -19,9 +22,6 @@ const submitWithArea = (west, south, east, north) => {
   form.requestSubmit();
 };
 
-for (const control of document.querySelectorAll("[data-autosubmit]")) {
-  control.addEventListener("change", () => form.requestSubmit());
-}
 document.getElementById("use-view").addEventListener("click", () => {
   const bounds = map.getBounds();
   submitWithArea(
