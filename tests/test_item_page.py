@@ -221,8 +221,10 @@ def test_flood_classes_are_listed_with_their_values(client, demo):
     item = demo_item(demo, "GFM")
     page = rows(client.get(URL.format("GFM", item["id"])).content.decode())
     table = page.split('<table class="classes">')[1].split("</table>")[0].replace("> <", "><")
-    assert "<td>0</td><td>no-flood</td>" in table
-    assert "<td>1</td><td>flood</td>" in table
+    assert "<td>0</td><td>no-flood</td></tr>" in table
+    assert "<td>1</td><td>flood</td></tr>" in table
+    # Nothing to show in them: no description or colour columns.
+    assert "Description" not in table and "Colour" not in table
 
 
 def test_classes_show_their_colour_hint_and_description(client, make_collection, make_item):
@@ -334,3 +336,23 @@ def test_the_item_page_with_renders_and_bands_still_makes_two_queries(
     with django_assert_max_num_queries(2):
         response = client.get(URL.format("sentinel-2-l2a", item["id"]), {"render": "ndvi"})
     assert response.status_code == 200
+
+
+def test_odd_renders_of_imported_stac_give_no_legend_rather_than_an_error(client, items):
+    collection = items[0]
+    collection.stac["renders"] = {
+        "default": "not a render",
+        "unknown-colormap": {"title": "<b>Odd</b>", "colormap_name": "nope", "rescale": [[0, 1]]},
+        "bad-rescale": {"colormap_name": "viridis", "rescale": [["low"]]},
+        "bad-colormap": {"assets": ["B04"], "colormap": {"x": "not a colour"}},
+    }
+    collection.save()
+    response = client.get(URL.format("public-orthos", "4622-42"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    select = page.split('<select id="render"')[1].split("</select>")[0]
+    assert select.count("<option value=") == 4
+    assert "&lt;b&gt;Odd&lt;/b&gt;" in page and "<b>Odd</b>" not in page
+    assert "data-legend=" not in page
+    chosen = client.get(URL.format("public-orthos", "4622-42"), {"render": "bad-colormap"})
+    assert chosen.status_code == 200

@@ -98,6 +98,8 @@ def test_choosing_the_ndvi_render_redraws_the_raster(page, demo, demo_server):
     assert page.get_by_role("figure").count() == 0  # true colour has no legend
     page.screenshot(path=ARTIFACTS / "item-render-default.png")
 
+    # With scripts the choice redraws in place: the form's button is for pages without them.
+    assert page.get_by_role("button", name="Show").is_hidden()
     asked.clear()
     page.get_by_label("Render").select_option(label="NDVI")
     page.wait_for_function("() => document.getElementById('map').dataset.tilejson.includes('ndvi')")
@@ -122,7 +124,8 @@ def test_choosing_the_ndvi_render_redraws_the_raster(page, demo, demo_server):
 
 
 def test_the_flood_legend_shows_its_classes(page, demo, demo_server):
-    item = demo_item(demo, "GFM")
+    floods = next(c for c in demo if c.stac["id"] == "GFM").items
+    item = max(floods, key=lambda i: i["properties"]["flooded_area_km2"])
     page.goto(item_url(demo_server, "GFM", item))
     raster_drawn(page)
     legend = page.get_by_role("figure", name="Legend: Flood extent")
@@ -131,6 +134,12 @@ def test_the_flood_legend_shows_its_classes(page, demo, demo_server):
     assert labels == ["no-flood", "flood"]
     assert legend.locator("li[data-value='1'] rect").get_attribute("fill") == "rgb(30, 110, 220)"
     page.screenshot(path=ARTIFACTS / "item-flood-legend.png")
+    # On a phone the legend and the asset tables fit the screen's width.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("tab", name="Assets").click()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert legend.is_visible()
+    page.screenshot(path=ARTIFACTS / "item-flood-legend-phone.png", full_page=True)
 
 
 def test_the_opacity_slider_fades_the_raster(page, demo, demo_server):

@@ -67,6 +67,16 @@ class AssetDetails:
     bands: BandTable | None
     classes: list[ClassRow]
 
+    @property
+    def classes_described(self) -> bool:
+        """Whether any class has a description (else the column is left out)."""
+        return any(c.description for c in self.classes)
+
+    @property
+    def classes_coloured(self) -> bool:
+        """Whether any class has a colour hint (else the column is left out)."""
+        return any(c.colour for c in self.classes)
+
 
 def asset_details(
     *, key: str, asset: Mapping[str, Any], described: Mapping[str, Any], href: str
