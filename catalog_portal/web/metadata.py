@@ -18,11 +18,26 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 FIELDS_JSON = settings.BASE_DIR / "static" / "vendor" / "stac-fields" / "fields.json"
 # Properties the page shows elsewhere (the title, the map) or that only a machine reads.
-HIDDEN = {"proj:wkt2", "proj:projjson", "proj:geometry", "proj:centroid"}
+# (An item's own providers are listed apart, with the collection's: ``item_providers``.)
+HIDDEN = {"proj:wkt2", "proj:projjson", "proj:geometry", "proj:centroid", "providers"}
 EPSG_URL = "https://epsg.io/{code}"
+# The roles of providers (STAC's four) and of assets (stac-fields' labels) shown translated;
+# others as the data writes them.
+ROLE_LABELS = {
+    "licensor": gettext_noop("Licensor"),
+    "producer": gettext_noop("Producer"),
+    "processor": gettext_noop("Processor"),
+    "host": gettext_noop("Host"),
+    "data": gettext_noop("Data"),
+    "metadata": gettext_noop("Metadata"),
+    "thumbnail": gettext_noop("Preview"),
+    "overview": gettext_noop("Overview"),
+    "visual": gettext_noop("Visualization"),
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,15 @@ class Group:
 
     label: str
     rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Provider:
+    """An organisation that made, processed, licenses or hosts the data, and its roles."""
+
+    name: str
+    url: str
+    roles: list[str]
 
 
 @cache
@@ -94,6 +118,31 @@ def metadata_groups(properties: dict[str, Any]) -> list[Group]:
     order = sorted(groups, key=lambda label: (label != general, label.lower()))
     return [
         Group(label=label, rows=sorted(groups[label], key=lambda r: r.label)) for label in order
+    ]
+
+
+def role_labels(roles: object) -> list[str]:
+    """Provider or asset ``roles`` as people read them (translated where known)."""
+    if not isinstance(roles, list):
+        return []
+    return [_(ROLE_LABELS[r]) if r in ROLE_LABELS else r for r in roles if isinstance(r, str)]
+
+
+def item_providers(*, item: dict[str, Any], collection: dict[str, Any]) -> list[Provider]:
+    """The providers of an item: its own (``properties.providers``) or its collection's."""
+    given = item.get("providers")
+    if not isinstance(given, list) or not given:
+        given = collection.get("providers")
+    if not isinstance(given, list):
+        return []
+    return [
+        Provider(
+            name=p["name"],
+            url=p["url"] if isinstance(p.get("url"), str) else "",
+            roles=role_labels(p.get("roles")),
+        )
+        for p in given
+        if isinstance(p, dict) and isinstance(p.get("name"), str)
     ]
 
 

@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,6 +19,8 @@ from catalog_portal.catalog.selectors import catalog_overview, visible_collectio
 from catalog_portal.catalog.sharing import collection_access_list
 from catalog_portal.lib.db_errors import database_failure_of, django_response_finish
 from catalog_portal.lib.urls import api_url_build, item_tiles_path_build, stac_path
+from catalog_portal.web.asset_details import asset_details
+from catalog_portal.web.back_link import explore_back_url
 from catalog_portal.web.docs import doc_page, doc_pages
 from catalog_portal.web.downloads import download_links
 from catalog_portal.web.explore import (
@@ -30,7 +33,13 @@ from catalog_portal.web.explore import (
 )
 from catalog_portal.web.gallery import gallery_cards
 from catalog_portal.web.markdown import markdown_html
-from catalog_portal.web.metadata import file_size, metadata_groups, summary_rows, timestamp_utc
+from catalog_portal.web.metadata import (
+    item_providers,
+    metadata_groups,
+    summary_rows,
+    timestamp_utc,
+)
+from catalog_portal.web.render_choice import render_chosen, render_options
 from catalog_portal.web.share_form import ShareForm
 
 
@@ -186,47 +195,68 @@ def _asset_href(request: HttpRequest, href: object, restricted: bool) -> str:
 
 @require_GET
 def item_page(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
-    """An item over the map, with its metadata and assets (GET /collections/<c>/items/<i>/)."""
+    """An item over the map, with its metadata and assets, drawn with one of its collection's
+    renders (GET /collections/<c>/items/<i>/?render=<name>&back=<explore URL>)."""
     item = visible_item(user=request.user, collection_id=collection_id, item_id=item_id)
     if item is None:
         raise Http404("No such item")
+    collection = item.collection
+    renders = collection.stac.get("renders")
+    renders = renders if isinstance(renders, dict) else {}
+    # An unknown render is a 400 naming the known ones, as the tile server answers it.
+    chosen = render_chosen(renders=renders, requested=request.GET.get("render"))
     api_item = api_url_build(
         path=stac_path(collection_id=collection_id, item_id=item_id),
         absolute=request.build_absolute_uri,
     )
+    described = collection.stac.get("item_assets")
+    described = described if isinstance(described, dict) else {}
     assets = [
-        {
-            "key": key,
-            "title": asset.get("title") or key,
-            "type": asset.get("type", ""),
-            "roles": asset.get("roles", []),
-            "size": file_size(asset["file:size"]) if "file:size" in asset else "",
-            "href": _asset_href(request, asset.get("href"), item.collection.is_restricted),
-        }
+        asset_details(
+            key=key,
+            asset=asset,
+            described=described.get(key) if isinstance(described.get(key), dict) else {},
+            href=_asset_href(request, asset.get("href"), collection.is_restricted),
+        )
         for key, asset in item.assets.items()
+        if isinstance(asset, dict)
     ]
-    return render(
+    # The page asks a tilejson for its tile URLs (titiler's, with the chosen render).
+    tilejson = (
+        item_tiles_path_build(
+            collection_id=collection_id, item_id=item_id, path="WebMercatorQuad/tilejson.json"
+        )
+        if item.assets
+        else ""
+    )
+    options = (
+        render_options(renders=renders, tilejson=tilejson, assets=item.assets) if tilejson else []
+    )
+    chosen_option = next((o for o in options if o.name == chosen), None)
+    response = render(
         request,
         "web/item.html",
         {
             "item": item,
-            "collection": item.collection,
+            "collection": collection,
             "groups": metadata_groups(item.properties),
+            "providers": item_providers(item=item.properties, collection=collection.stac),
             "assets": assets,
             "stac_url": api_item,
             "geometry": item.geometry,
-            # The page asks this tilejson for its tile URLs (titiler's, with the render default).
-            "tilejson": (
-                item_tiles_path_build(
-                    collection_id=collection_id,
-                    item_id=item_id,
-                    path="WebMercatorQuad/tilejson.json",
-                )
-                if item.assets
-                else ""
+            "tilejson": chosen_option.tilejson if chosen_option else tilejson,
+            "renders": options,
+            "render_chosen": chosen,
+            "back": explore_back_url(
+                given=request.GET.get("back"),
+                referer=request.headers.get("Referer"),
+                host=request.get_host(),
             ),
         },
     )
+    # The back link may come from the Referer: a cache must not give it to another visitor.
+    patch_vary_headers(response, ["Referer"])
+    return response
 
 
 @require_GET
