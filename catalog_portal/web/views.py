@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -270,10 +271,11 @@ def gallery(request: HttpRequest) -> HttpResponse:
 
 def docs(request: HttpRequest, slug: str = "python") -> HttpResponse:
     """A documentation page (GET /docs/ and /docs/<slug>/)."""
-    page = doc_page(slug, portal_url=request.build_absolute_uri("/"))
+    language = get_language()
+    page = doc_page(slug, portal_url=request.build_absolute_uri("/"), language=language)
     if page is None:
         raise Http404("No such page")
-    return render(request, "web/docs.html", {"page": page, "pages": doc_pages()})
+    return render(request, "web/docs.html", {"page": page, "pages": doc_pages(language=language)})
 
 
 @never_cache
