@@ -39,7 +39,6 @@ GERMAN = {
     "Copied": "Kopiert",
     "Copy failed": "Kopieren fehlgeschlagen",
     "Copy code": "Code kopieren",
-    "Code: %(name)s.py": "Code: %(name)s.py",
     "Needs <code>pystac-client</code>, <code>odc-stac</code>, <code>rasterio</code> and "
     "<code>matplotlib</code>; writes <code>%(output)s</code>.": "Benötigt "
     "<code>pystac-client</code>, <code>odc-stac</code>, <code>rasterio</code> und "
@@ -355,6 +354,32 @@ GERMAN = {
     "Preview": "Vorschau",
     "Overview": "Übersicht",
     "Visualization": "Visualisierung",
+    # Issue 16: German for the maps' controls, band fields, roles and explanations
+    "Code: %(name)s.py": "Quelltext: %(name)s.py",
+    "Zoom in": "Vergrößern",
+    "Zoom out": "Verkleinern",
+    "Drag to rotate map, click to reset north": "Ziehen, um die Karte zu drehen; klicken, um "
+    "sie nach Norden auszurichten",
+    "Toggle attribution": "Quellenangaben ein-/ausblenden",
+    "Map feedback": "Rückmeldung zur Karte",
+    "Enter fullscreen": "Vollbild",
+    "Exit fullscreen": "Vollbild beenden",
+    "Close popup": "Popup schließen",
+    "Map marker": "Kartenmarkierung",
+    "MapLibre logo": "MapLibre-Logo",
+    "Use Ctrl + scroll to zoom the map": "Strg + Scrollen zum Zoomen der Karte",
+    "Use ⌘ + scroll to zoom the map": "⌘ + Scrollen zum Zoomen der Karte",
+    "Use two fingers to move the map": "Verschieben Sie die Karte mit zwei Fingern",
+    "Mgrs Tile": "MGRS-Kachel",
+    "Wavelength": "Wellenlänge",
+    "FWHM": "Halbwertsbreite",
+    "Ground Sample Distance": "Bodenauflösung",
+    "Relative Orbit Number": "Relative Orbitnummer",
+    "The center wavelength of the band": "Die mittlere Wellenlänge des Bandes",
+    "Full Width Half Max": "Halbwertsbreite (FWHM)",
+    "Illustration": "Abbildung",
+    "Reflectance": "Reflexionsgrad",
+    "Backscatter": "Rückstreuung",
 }
 
 

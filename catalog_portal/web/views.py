@@ -37,6 +37,7 @@ from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import (
     item_providers,
     metadata_groups,
+    role_labels,
     summary_rows,
     timestamp_utc,
 )
@@ -171,10 +172,15 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
             "bbox": bbox,
             "interval": [timestamp_utc(t) if t else None for t in interval],
             "license": stac.get("license", ""),
-            "providers": stac.get("providers") or [],
+            "providers": [
+                {**provider, "roles": role_labels(provider.get("roles"))}
+                for provider in stac.get("providers") or []
+                if isinstance(provider, dict)
+            ],
             "summaries": summary_rows(stac.get("summaries") or {}),
             "item_assets": [
-                {"key": key, **asset} for key, asset in (stac.get("item_assets") or {}).items()
+                {"key": key, **asset, "roles": role_labels(asset.get("roles"))}
+                for key, asset in (stac.get("item_assets") or {}).items()
             ],
             "stac_url": api_url_build(
                 path=stac_path(collection_id=collection.stac_id),
