@@ -173,8 +173,6 @@ GERMAN = {
     "Username or group name": "Benutzername oder Gruppenname",
     "Until (optional)": "Bis (optional)",
     "Access ends at the end of this day (UTC).": "Der Zugriff endet mit Ablauf dieses Tages (UTC).",
-    "The share could not be made: check the name and the date.": "Die Freigabe war nicht "
-    "möglich: Prüfen Sie den Namen und das Datum.",
     "Shared with %(name)s.": "Freigegeben für %(name)s.",
     "The share has ended.": "Die Freigabe ist beendet.",
     "Your account": "Ihr Konto",
@@ -380,6 +378,14 @@ GERMAN = {
     "Illustration": "Abbildung",
     "Reflectance": "Reflexionsgrad",
     "Backscatter": "Rückstreuung",
+    # Issue 16: German for sharing (refused shares, the name lookup)
+    "%(name)s owns this collection.": "%(name)s ist Eigentümer dieser Kollektion.",
+    "The group %(name)s already has access (granted by an administrator).": "Die Gruppe "
+    "%(name)s hat bereits Zugriff (von einem Administrator gewährt).",
+    "%(name)s already has access: the collection is shared with them.": "%(name)s hat bereits "
+    "Zugriff: Die Kollektion ist bereits für sie freigegeben.",
+    "kind: either user or group.": "kind: entweder user oder group.",
+    "q: from %(min)d to %(max)d characters.": "q: %(min)d bis %(max)d Zeichen.",
 }
 
 

@@ -158,6 +158,18 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
     collection = visible_collection(user=request.user, stac_id=collection_id)
     if collection is None:
         raise Http404("No such collection")
+    return collection_page_render(request, collection)
+
+
+def collection_page_render(
+    request: HttpRequest,
+    collection: Collection,
+    *,
+    share_form: ShareForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page of a collection the user may see; ``share_form`` is a refused share's form,
+    shown again with what was typed and why it was refused."""
     may_share = collection_may_share(user=request.user, collection=collection)
     stac = collection.stac
     extent = stac.get("extent") or {}
@@ -188,8 +200,9 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
             ),
             # Who has access, and the form to share: for the owner and administrators only.
             "access": collection_access_list(collection=collection) if may_share else None,
-            "share_form": ShareForm() if may_share else None,
+            "share_form": (share_form or ShareForm()) if may_share else None,
         },
+        status=status,
     )
 
 
