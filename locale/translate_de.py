@@ -39,7 +39,6 @@ GERMAN = {
     "Copied": "Kopiert",
     "Copy failed": "Kopieren fehlgeschlagen",
     "Copy code": "Code kopieren",
-    "Code: %(name)s.py": "Code: %(name)s.py",
     "Needs <code>pystac-client</code>, <code>odc-stac</code>, <code>rasterio</code> and "
     "<code>matplotlib</code>; writes <code>%(output)s</code>.": "Benötigt "
     "<code>pystac-client</code>, <code>odc-stac</code>, <code>rasterio</code> und "
@@ -174,8 +173,6 @@ GERMAN = {
     "Username or group name": "Benutzername oder Gruppenname",
     "Until (optional)": "Bis (optional)",
     "Access ends at the end of this day (UTC).": "Der Zugriff endet mit Ablauf dieses Tages (UTC).",
-    "The share could not be made: check the name and the date.": "Die Freigabe war nicht "
-    "möglich: Prüfen Sie den Namen und das Datum.",
     "Shared with %(name)s.": "Freigegeben für %(name)s.",
     "The share has ended.": "Die Freigabe ist beendet.",
     "Your account": "Ihr Konto",
@@ -355,6 +352,40 @@ GERMAN = {
     "Preview": "Vorschau",
     "Overview": "Übersicht",
     "Visualization": "Visualisierung",
+    # Issue 16: German for the maps' controls, band fields, roles and explanations
+    "Code: %(name)s.py": "Quelltext: %(name)s.py",
+    "Zoom in": "Vergrößern",
+    "Zoom out": "Verkleinern",
+    "Drag to rotate map, click to reset north": "Ziehen, um die Karte zu drehen; klicken, um "
+    "sie nach Norden auszurichten",
+    "Toggle attribution": "Quellenangaben ein-/ausblenden",
+    "Map feedback": "Rückmeldung zur Karte",
+    "Enter fullscreen": "Vollbild",
+    "Exit fullscreen": "Vollbild beenden",
+    "Close popup": "Popup schließen",
+    "Map marker": "Kartenmarkierung",
+    "MapLibre logo": "MapLibre-Logo",
+    "Use Ctrl + scroll to zoom the map": "Strg + Scrollen zum Zoomen der Karte",
+    "Use ⌘ + scroll to zoom the map": "⌘ + Scrollen zum Zoomen der Karte",
+    "Use two fingers to move the map": "Verschieben Sie die Karte mit zwei Fingern",
+    "Mgrs Tile": "MGRS-Kachel",
+    "Wavelength": "Wellenlänge",
+    "FWHM": "Halbwertsbreite",
+    "Ground Sample Distance": "Bodenauflösung",
+    "Relative Orbit Number": "Relative Orbitnummer",
+    "The center wavelength of the band": "Die mittlere Wellenlänge des Bandes",
+    "Full Width Half Max": "Halbwertsbreite (FWHM)",
+    "Illustration": "Abbildung",
+    "Reflectance": "Reflexionsgrad",
+    "Backscatter": "Rückstreuung",
+    # Issue 16: German for sharing (refused shares, the name lookup)
+    "%(name)s owns this collection.": "%(name)s ist Eigentümer dieser Kollektion.",
+    "The group %(name)s already has access (granted by an administrator).": "Die Gruppe "
+    "%(name)s hat bereits Zugriff (von einem Administrator gewährt).",
+    "%(name)s already has access: the collection is shared with them.": "%(name)s hat bereits "
+    "Zugriff: Die Kollektion ist bereits für sie freigegeben.",
+    "kind: either user or group.": "kind: entweder user oder group.",
+    "q: from %(min)d to %(max)d characters.": "q: %(min)d bis %(max)d Zeichen.",
 }
 
 

@@ -75,3 +75,51 @@ def test_the_profile_page_fits_a_phone_screen(page, portal_server, bob):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     page.screenshot(path=ARTIFACTS / "account-phone.png", full_page=True)
+
+
+def suggestions(page) -> list[str]:
+    """What the name field's list offers (its <datalist>'s options)."""
+    return page.eval_on_selector_all("#share-names option", "options => options.map(o => o.value)")
+
+
+def test_the_share_form_suggests_names_while_the_owner_types(
+    page, portal_server, make_collection, bob, charlie
+):
+    secret = make_collection("secret-collection", visibility="restricted")
+    secret.owner = bob
+    secret.save()
+    log_in(page, portal_server, "bob", "bob-password")
+    page.goto(f"{portal_server}/collections/secret-collection/")
+    page.wait_for_load_state("load")  # the lookup's module is running
+    name = page.get_by_label("Username or group name")
+    name.press_sequentially("ch")
+    page.locator('#share-names option[value="charlie"]').wait_for(state="attached")
+    assert suggestions(page) == ["charlie"]
+    assert name.get_attribute("list") == "share-names"
+    # Groups are other names: choosing "a group" asks again for what is typed.
+    name.fill("")
+    name.press_sequentially("Else")
+    page.get_by_label("a group").check()
+    page.locator('#share-names option[value="Elsewhere"]').wait_for(state="attached")
+    assert suggestions(page) == ["Elsewhere"]
+
+
+def test_a_refused_share_keeps_what_was_typed_with_the_focus_on_it(
+    page, portal_server, make_collection, bob
+):
+    secret = make_collection("secret-collection", visibility="restricted")
+    secret.owner = bob
+    secret.save()
+    log_in(page, portal_server, "bob", "bob-password")
+    page.goto(f"{portal_server}/collections/secret-collection/")
+    page.get_by_label("a group").check()
+    page.get_by_label("Username or group name").fill("Nobdy")
+    page.get_by_role("button", name="Share", exact=True).click()
+    page.get_by_text("There is no group Nobdy.").wait_for()
+    name = page.get_by_label("Username or group name")
+    assert name.input_value() == "Nobdy" and page.get_by_label("a group").is_checked()
+    assert name.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == name.get_attribute("id")
+    described = page.locator(f"#{name.get_attribute('aria-describedby')}")
+    assert described.inner_text() == "There is no group Nobdy."
+    page.screenshot(path=ARTIFACTS / "collection-sharing-refused.png", full_page=True)

@@ -38,7 +38,7 @@ def test_the_description_is_rendered_markdown_without_scripts(client, collection
 def test_extents_license_providers_summaries_and_item_assets_are_shown(client, collection):
     page = text(client, "/collections/orthos/")
     assert "CC-BY-4.0" in page
-    assert 'href="https://ktn.gv.at"' in page and "(producer)" in page
+    assert 'href="https://ktn.gv.at"' in page and "(Producer)" in page
     assert 'EPSG Code</th><td><a href="https://epsg.io/31255"' in page
     assert "Max Gsd</th><td>12.5 – 20</td>" in page
     assert "RGBI orthophoto" in page

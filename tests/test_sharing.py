@@ -4,6 +4,7 @@ share, who has access, and that an ended or expired share counts at once everywh
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import requests
@@ -194,3 +195,115 @@ def test_only_the_owner_and_administrators_end_a_share(secret, bob, charlie):
         collection_unshare(collection=secret, by=charlie, share_id=share.pk)
     assert collection_unshare(collection=secret, by=bob, share_id=share.pk)
     assert not collection_unshare(collection=secret, by=bob, share_id=share.pk)
+
+
+# --- refusing shares that add nothing, keeping what was typed, and finding names -----------
+
+
+def test_a_group_that_already_has_access_is_not_shared_again(secret, bob, granted_group):
+    secret.groups.add(granted_group)  # a standing grant by an administrator
+    with pytest.raises(ShareInvalid, match="The group Land Kärnten already has access"):
+        collection_share(collection=secret, by=bob, group_name="Land Kärnten")
+    assert not CollectionShare.objects.exists()
+
+
+def test_the_owner_is_not_shared_with(secret, bob):
+    with pytest.raises(ShareInvalid, match="bob owns this collection"):
+        collection_share(collection=secret, by=bob, username="bob")
+    assert not CollectionShare.objects.exists()
+
+
+@pytest.mark.parametrize("target", [{"username": "charlie"}, {"group_name": "Elsewhere"}])
+def test_the_same_share_twice_is_refused(secret, bob, charlie, target):
+    collection_share(collection=secret, by=bob, **target)
+    with pytest.raises(ShareInvalid, match="already has access"):
+        collection_share(collection=secret, by=bob, **target)
+    assert CollectionShare.objects.count() == 1
+
+
+def owner_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_refused_share_keeps_the_typed_name_and_marks_the_field(secret, bob):
+    response = owner_client(bob).post(
+        "/collections/secret-collection/share/",
+        {"kind": "group", "name": "Nobody", "until": "2099-12-31"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    field = re.search(r'<input type="text" name="name"[^>]*>', page).group(0)
+    assert 'value="Nobody"' in field and 'aria-invalid="true"' in field
+    described_by = re.search(r'aria-describedby="([^"]+)"', field).group(1)
+    error = re.search(rf'id="{described_by}"[^>]*>(.*?)</', page, re.S).group(1)
+    assert "There is no group Nobody." in error
+    assert re.search(r'<input type="radio" name="kind" value="group"[^>]*checked', page)
+    assert 'value="2099-12-31"' in page  # the date is kept too
+
+
+def test_a_share_with_a_group_that_has_access_is_refused_on_the_page(secret, bob, granted_group):
+    secret.groups.add(granted_group)
+    response = owner_client(bob).post(
+        "/collections/secret-collection/share/", {"kind": "group", "name": "Land Kärnten"}
+    )
+    assert response.status_code == 400
+    assert "The group Land Kärnten already has access" in response.content.decode()
+    assert not CollectionShare.objects.exists()
+
+
+def test_the_help_text_of_the_date_is_what_the_date_field_is_described_by(secret, bob):
+    page = owner_client(bob).get("/collections/secret-collection/").content.decode()
+    field = re.search(r'<input type="date" name="until"[^>]*>', page).group(0)
+    described_by = re.search(r'aria-describedby="([^"]+)"', field).group(1)
+    assert f'id="{described_by}"' in page
+
+
+NAMES = "/collections/secret-collection/share/names/"
+
+
+def test_the_owner_looks_up_users_and_groups_by_the_start_of_their_name(secret, bob, charlie):
+    client = owner_client(bob)
+    assert client.get(NAMES, {"kind": "user", "q": "CH"}).json() == {"names": ["charlie"]}
+    assert client.get(NAMES, {"kind": "group", "q": "el"}).json() == {"names": ["Elsewhere"]}
+    # Those who have access already are not offered: the owner, and whom it is shared with.
+    assert client.get(NAMES, {"kind": "user", "q": "bo"}).json() == {"names": []}
+    collection_share(collection=secret, by=bob, username="charlie")
+    assert client.get(NAMES, {"kind": "user", "q": "ch"}).json() == {"names": []}
+
+
+def test_the_lookup_answers_at_most_ten_names_in_a_constant_number_of_queries(
+    secret, bob, django_assert_max_num_queries
+):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.bulk_create(
+        get_user_model()(username=f"user{number:02}") for number in range(30)
+    )
+    client = owner_client(bob)
+    with django_assert_max_num_queries(6):
+        names = client.get(NAMES, {"kind": "user", "q": "user"}).json()["names"]
+    assert names == [f"user{number:02}" for number in range(10)]
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"kind": "user", "q": "c"}, "q"),
+        ({"kind": "user", "q": "c" * 151}, "q"),
+        ({"kind": "robot", "q": "ch"}, "kind"),
+        ({"kind": "user"}, "q"),
+    ],
+)
+def test_a_bad_lookup_is_answered_400_with_a_message(secret, bob, query, message):
+    response = owner_client(bob).get(NAMES, query)
+    assert response.status_code == 400 and message in response.json()["description"]
+
+
+def test_only_the_owner_and_administrators_look_up_names(secret, alice, charlie):
+    assert owner_client(charlie).get(NAMES, {"kind": "user", "q": "ch"}).status_code == 404
+    assert Client().get(NAMES, {"kind": "user", "q": "ch"}).status_code == 302  # to log in
+    assert owner_client(alice).get(NAMES, {"kind": "user", "q": "ch"}).json() == {
+        "names": ["charlie"]
+    }

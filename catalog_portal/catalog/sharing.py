@@ -22,7 +22,17 @@ from catalog_portal.catalog.models import Collection, CollectionShare
 
 
 class ShareInvalid(ValueError):
-    """A share that cannot be made: unknown user or group, an expiry in the past, ..."""
+    """A share that cannot be made: unknown user or group, an expiry in the past, one that
+    adds nothing, ...; ``field`` is the input it is about ("name" or "until")."""
+
+    def __init__(self, message: str, *, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# What a name lookup answers at most, and the shortest and longest start of a name it takes.
+NAMES_LIMIT = 10
+NAME_PREFIX_MIN, NAME_PREFIX_MAX = 2, 150
 
 
 @dataclass(frozen=True)
@@ -49,30 +59,68 @@ def collection_share(
     expires: dt.datetime | None = None,
 ) -> CollectionShare:
     """Share ``collection`` with the user ``username`` or the group ``group_name`` (one of
-    them), until ``expires`` if given; sharing again replaces the expiry."""
+    them), until ``expires`` if given; sharing again with another expiry replaces it. A share
+    that would add nothing (with the owner, with a group granted by an administrator, or the
+    same share again) is refused."""
     if not collection_may_share(user=by, collection=collection):
         raise PermissionDenied(_("Only the collection's owner and administrators share it."))
     username, group_name = username.strip(), group_name.strip()
     if bool(username) == bool(group_name):
         raise ShareInvalid(_("Name either a user or a group."))
     if expires is not None and expires <= timezone.now():
-        raise ShareInvalid(_("The expiry date is in the past."))
+        raise ShareInvalid(_("The expiry date is in the past."), field="until")
     target: dict[str, AbstractBaseUser | Group]
     if username:
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise ShareInvalid(_("There is no user %(name)s.") % {"name": username})
+        if user.pk == collection.owner_id:
+            raise ShareInvalid(_("%(name)s owns this collection.") % {"name": username})
         target = {"user": user}
     else:
         group = Group.objects.filter(name=group_name).first()
         if group is None:
             raise ShareInvalid(_("There is no group %(name)s.") % {"name": group_name})
+        if collection.groups.filter(pk=group.pk).exists():
+            raise ShareInvalid(
+                _("The group %(name)s already has access (granted by an administrator).")
+                % {"name": group_name}
+            )
         target = {"group": group}
     with transaction.atomic():
+        # One share per user or group (the unique constraints); the same one again is refused,
+        # another expiry replaces the old.
+        existing = CollectionShare.objects.filter(collection=collection, **target).first()
+        if existing is not None and existing.expires == expires:
+            raise ShareInvalid(
+                _("%(name)s already has access: the collection is shared with them.")
+                % {"name": username or group_name}
+            )
         share, _created = CollectionShare.objects.update_or_create(
             collection=collection, **target, defaults={"expires": expires, "shared_by": by}
         )
     return share
+
+
+def share_names(*, collection: Collection, by: User, kind: str, prefix: str) -> list[str]:
+    """Up to ``NAMES_LIMIT`` names of active users (``kind`` "user") or groups ("group") that
+    start with ``prefix`` (any case) and have no access to ``collection`` yet, in one query:
+    what the share form offers its owner while typing."""
+    if not collection_may_share(user=by, collection=collection):
+        raise PermissionDenied(_("Only the collection's owner and administrators share it."))
+    shares = CollectionShare.objects.filter(collection=collection)
+    if kind == "user":
+        field = get_user_model().USERNAME_FIELD
+        candidates = get_user_model().objects.filter(is_active=True)
+        candidates = candidates.exclude(pk__in=shares.filter(user__isnull=False).values("user"))
+        candidates = candidates.exclude(pk=collection.owner_id or 0)
+    else:
+        field = "name"
+        granted = Collection.groups.through.objects.filter(collection=collection)
+        candidates = Group.objects.exclude(pk__in=granted.values("group"))
+        candidates = candidates.exclude(pk__in=shares.filter(group__isnull=False).values("group"))
+    found = candidates.filter(**{f"{field}__istartswith": prefix}).order_by(field)
+    return list(found.values_list(field, flat=True)[:NAMES_LIMIT])
 
 
 def collection_unshare(*, collection: Collection, by: User, share_id: int) -> bool:

@@ -1,4 +1,5 @@
-"""Documentation pages, written in Markdown beside this module (``docs/<slug>.md``).
+"""Documentation pages, written in Markdown beside this module (``docs/<slug>.md``), with
+translations in ``docs/<language>/<slug>.md``; a page not translated is shown in English.
 
 ``{portal}`` in a page stands for the portal's own address, so examples name the host the
 reader is on.
@@ -24,18 +25,24 @@ class DocPage:
     html: SafeString
 
 
-def doc_pages() -> list[tuple[str, str]]:
-    """(slug, title) of every page, in reading order."""
-    return [(slug, _title(DOCS / f"{slug}.md")) for slug in ORDER]
+def doc_pages(*, language: str) -> list[tuple[str, str]]:
+    """(slug, title) of every page in ``language``, in reading order."""
+    return [(slug, _title(_source(slug, language))) for slug in ORDER]
 
 
-def doc_page(slug: str, *, portal_url: str) -> DocPage | None:
-    """The page ``slug`` rendered for a reader on ``portal_url``, or None."""
+def doc_page(slug: str, *, portal_url: str, language: str) -> DocPage | None:
+    """The page ``slug`` in ``language`` rendered for a reader on ``portal_url``, or None."""
     if slug not in ORDER:
         return None
-    path = DOCS / f"{slug}.md"
+    path = _source(slug, language)
     text = path.read_text(encoding="utf-8").replace("{portal}", portal_url.rstrip("/"))
     return DocPage(slug=slug, title=_title(path), html=markdown_html(text))
+
+
+def _source(slug: str, language: str) -> Path:
+    """The page's Markdown in ``language`` (``de``, ``de-at``), else the English original."""
+    translated = DOCS / language.split("-")[0] / f"{slug}.md"
+    return translated if translated.is_file() else DOCS / f"{slug}.md"
 
 
 def _title(path: Path) -> str:

@@ -5,7 +5,8 @@ demo catalogue and the common extensions use are listed here with ``gettext_noop
 ``make messages`` puts them into the translation catalogue like any interface text;
 ``metadata.field_spec`` and ``extension_label`` pass every label through ``gettext``, so a
 label listed here is shown translated and any other as the vocabulary writes it. Keys the
-vocabulary does not know are humanised from the data's own names and left as they are.
+vocabulary does not know are humanised from the data's own names, and translated only when
+listed here (the Sentinel-2 extension's).
 """
 
 from django.utils.translation import gettext_noop
@@ -43,6 +44,18 @@ FIELD_LABELS = (
     gettext_noop("Latitude Band"),
     gettext_noop("UTM Zone"),
     gettext_noop("Processing Baseline"),
+    # Humanised keys of the Sentinel-2 extension, which the vocabulary does not describe
+    gettext_noop("Mgrs Tile"),
+    # Inside a band (``eo:bands``, ``bands``): the vocabulary's labels of its fields
+    gettext_noop("Name"),
+    gettext_noop("Common Name"),
+    gettext_noop("Wavelength"),
+    gettext_noop("FWHM"),
+    # Explanations, shown as titles
+    gettext_noop("Ground Sample Distance"),
+    gettext_noop("Relative Orbit Number"),
+    gettext_noop("The center wavelength of the band"),
+    gettext_noop("Full Width Half Max"),
 )
 
 EXTENSION_LABELS = (

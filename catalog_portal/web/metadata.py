@@ -37,6 +37,10 @@ ROLE_LABELS = {
     "thumbnail": gettext_noop("Preview"),
     "overview": gettext_noop("Overview"),
     "visual": gettext_noop("Visualization"),
+    "graphic": gettext_noop("Illustration"),
+    # Roles the demo's assets have besides (from STAC's best practices)
+    "reflectance": gettext_noop("Reflectance"),
+    "backscatter": gettext_noop("Backscatter"),
 }
 
 
@@ -75,13 +79,29 @@ def vocabulary() -> dict[str, Any]:
 
 def field_spec(key: str) -> dict[str, Any]:
     """What the vocabulary says of ``key`` (a label at least, in the active language when
-    ``field_labels.py`` lists it)."""
-    spec = vocabulary()["metadata"].get(key)
+    ``field_labels.py`` lists it, as a humanised key may be)."""
+    return _translated(vocabulary()["metadata"].get(key)) or {"label": _(humanize(key))}
+
+
+def _member_spec(key: str, members: dict[str, Any]) -> dict[str, Any]:
+    """What the vocabulary says of ``key`` inside an object of a field (a band's
+    ``common_name`` is ``eo:common_name``), else of ``key`` as a field of its own."""
+    spec = members.get(key)
+    if isinstance(spec, dict) and isinstance(spec.get("alias"), str):
+        return field_spec(spec["alias"])
+    return _translated(spec) or field_spec(key)
+
+
+def _translated(spec: Any) -> dict[str, Any] | None:
+    """A vocabulary entry with its label and explanation in the active language."""
     if isinstance(spec, str):
         return {"label": _(spec)}
-    if isinstance(spec, dict):
-        return {**spec, "label": _(spec["label"])} if spec.get("label") else spec
-    return {"label": humanize(key)}
+    if not isinstance(spec, dict) or not spec.get("label"):
+        return None
+    words = {"label": _(spec["label"])}
+    if spec.get("explain"):
+        words["explain"] = _(spec["explain"])
+    return {**spec, **words}
 
 
 def humanize(key: str) -> str:
@@ -199,12 +219,17 @@ def value_html(value: Any, spec: dict[str, Any]) -> SafeString:
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
             return format_html("{}", ", ".join(scalar(v) for v in value))
+        members = {k: spec[k] for k in ("items", "properties") if k in spec}
         return format_html_join(
-            "", '<div class="nested">{}</div>', ((value_html(v, {}),) for v in value)
+            "", '<div class="nested">{}</div>', ((value_html(v, members),) for v in value)
         )
     if isinstance(value, dict):
+        # The members of a field's objects (a band's name, common name, wavelength) are
+        # described by the field's own ``items`` (lists) or ``properties`` (objects).
+        members = spec.get("items") or spec.get("properties") or {}
+        specs = {k: _member_spec(k, members if isinstance(members, dict) else {}) for k in value}
         rows = (
-            (field_spec(k).get("label") or humanize(k), value_html(v, field_spec(k)))
+            (specs[k].get("label") or humanize(k), value_html(v, specs[k]))
             for k, v in value.items()
         )
         return format_html(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catalog_portal.web import downloads, share_form, views
+from catalog_portal.web import downloads, share_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,10 +19,15 @@ urlpatterns = [
     ),
     path(
         "collections/<path:collection_id>/shares/<int:share_id>/remove/",
-        share_form.share_remove,
+        share_views.share_remove,
         name="collection-unshare",
     ),
-    path("collections/<path:collection_id>/share/", share_form.share_add, name="collection-share"),
+    path(
+        "collections/<path:collection_id>/share/names/",
+        share_views.share_names_lookup,
+        name="collection-share-names",
+    ),
+    path("collections/<path:collection_id>/share/", share_views.share_add, name="collection-share"),
     path("collections/<path:collection_id>/", views.collection_page, name="collection"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -36,6 +37,7 @@ from catalog_portal.web.markdown import markdown_html
 from catalog_portal.web.metadata import (
     item_providers,
     metadata_groups,
+    role_labels,
     summary_rows,
     timestamp_utc,
 )
@@ -156,6 +158,18 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
     collection = visible_collection(user=request.user, stac_id=collection_id)
     if collection is None:
         raise Http404("No such collection")
+    return collection_page_render(request, collection)
+
+
+def collection_page_render(
+    request: HttpRequest,
+    collection: Collection,
+    *,
+    share_form: ShareForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page of a collection the user may see; ``share_form`` is a refused share's form,
+    shown again with what was typed and why it was refused."""
     may_share = collection_may_share(user=request.user, collection=collection)
     stac = collection.stac
     extent = stac.get("extent") or {}
@@ -170,10 +184,15 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
             "bbox": bbox,
             "interval": [timestamp_utc(t) if t else None for t in interval],
             "license": stac.get("license", ""),
-            "providers": stac.get("providers") or [],
+            "providers": [
+                {**provider, "roles": role_labels(provider.get("roles"))}
+                for provider in stac.get("providers") or []
+                if isinstance(provider, dict)
+            ],
             "summaries": summary_rows(stac.get("summaries") or {}),
             "item_assets": [
-                {"key": key, **asset} for key, asset in (stac.get("item_assets") or {}).items()
+                {"key": key, **asset, "roles": role_labels(asset.get("roles"))}
+                for key, asset in (stac.get("item_assets") or {}).items()
             ],
             "stac_url": api_url_build(
                 path=stac_path(collection_id=collection.stac_id),
@@ -181,8 +200,9 @@ def collection_page(request: HttpRequest, collection_id: str) -> HttpResponse:
             ),
             # Who has access, and the form to share: for the owner and administrators only.
             "access": collection_access_list(collection=collection) if may_share else None,
-            "share_form": ShareForm() if may_share else None,
+            "share_form": (share_form or ShareForm()) if may_share else None,
         },
+        status=status,
     )
 
 
@@ -270,10 +290,11 @@ def gallery(request: HttpRequest) -> HttpResponse:
 
 def docs(request: HttpRequest, slug: str = "python") -> HttpResponse:
     """A documentation page (GET /docs/ and /docs/<slug>/)."""
-    page = doc_page(slug, portal_url=request.build_absolute_uri("/"))
+    language = get_language()
+    page = doc_page(slug, portal_url=request.build_absolute_uri("/"), language=language)
     if page is None:
         raise Http404("No such page")
-    return render(request, "web/docs.html", {"page": page, "pages": doc_pages()})
+    return render(request, "web/docs.html", {"page": page, "pages": doc_pages(language=language)})
 
 
 @never_cache

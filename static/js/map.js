@@ -4,7 +4,7 @@
 /* global maplibregl, topojson */
 
 export function createMap(container) {
-  const { basemapTiles, basemapAttribution, outlines } = container.dataset;
+  const { basemapTiles, basemapAttribution, outlines, mapLocale } = container.dataset;
   const sources = {};
   const layers = [{ id: "background", type: "background", paint: { "background-color": "#e9eef2" } }];
   if (basemapTiles) {
@@ -21,6 +21,8 @@ export function createMap(container) {
     zoom: 6,
     attributionControl: { compact: true },
     cooperativeGestures: false,
+    // The controls' titles and labels in the page's language (templatetags/map_locale.py).
+    locale: mapLocale ? JSON.parse(mapLocale) : {},
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   onStyleReady(map, async () => {
