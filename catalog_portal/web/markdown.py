@@ -21,4 +21,7 @@ def markdown_html(text: str) -> SafeString:
     # Links in descriptions follow the same rule as every other URL from a STAC document
     # (nh3's own default list also allows ftp:, tel:, sms: and a dozen more).
     cleaned = nh3.clean(rendered, link_rel="noopener noreferrer nofollow", url_schemes=SAFE_SCHEMES)
+    # A code block scrolls sideways within itself: focusable, so the keyboard scrolls it too.
+    # (After cleaning, which leaves <pre> without attributes.)
+    cleaned = cleaned.replace("<pre>", '<pre tabindex="0">')
     return mark_safe(cleaned)  # noqa: S308
