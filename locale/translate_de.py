@@ -51,6 +51,7 @@ GERMAN = {
     "Featured": "Empfohlen",
     "Skip to content": "Zum Inhalt springen",
     "Main": "Hauptmenü",
+    "Menu": "Menü",
     "Explore": "Erkunden",
     "Data Catalogue": "Datenkatalog",
     "Documentation": "Dokumentation",
@@ -204,7 +205,7 @@ GERMAN = {
     "You have no API tokens yet.": "Sie haben noch keine API-Tokens.",
     "Create a token": "Token erstellen",
     "Create token": "Token erstellen",
-    "Your account (%(name)s)": "Ihr Konto (%(name)s)",
+    "your account": "Ihr Konto",
     "Too many failed logins": "Zu viele fehlgeschlagene Anmeldungen",
     "Logging in is locked after too many wrong passwords. Try again in %(cooloff_time)s.": "Die "
     "Anmeldung ist nach zu vielen falschen Passwörtern gesperrt. Versuchen Sie es in "
@@ -247,7 +248,8 @@ GERMAN = {
     "granted by an administrator": "von einem Administrator gewährt",
     "shared": "freigegeben",
     "expired": "abgelaufen",
-    "End the share with %(name)s": "Die Freigabe für %(name)s beenden",
+    # the button "End share", continued for screen readers: "End share with Bob"
+    "with %(name)s": "für %(name)s",
     "End share": "Freigabe beenden",
     "Share with user/group": "Mit Benutzer/Gruppe teilen",
     "Share": "Teilen",

@@ -23,7 +23,7 @@ def log_in(page, portal_server: str, username: str, password: str) -> None:
 def test_a_token_is_made_copied_and_revoked_on_the_profile_page(page, portal_server, bob):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     log_in(page, portal_server, "bob", "bob-password")
-    page.get_by_role("link", name="Your account (bob)").click()
+    page.get_by_role("link", name="bob (your account)").click()
     page.get_by_role("heading", name="API tokens").wait_for()
     page.get_by_label("Token name").fill("nightly job")
     page.get_by_role("button", name="Create token").click()
@@ -63,7 +63,7 @@ def test_the_owner_shares_a_collection_from_its_page(
     page.screenshot(path=ARTIFACTS / "collection-sharing.png", full_page=True)
     assert CollectionShare.objects.filter(collection=secret, user=charlie).exists()
 
-    page.get_by_role("button", name="End the share with charlie").click()
+    page.get_by_role("button", name="End share with charlie").click()
     page.get_by_text("The share has ended.").wait_for()
     assert not CollectionShare.objects.exists()
 

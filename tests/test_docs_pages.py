@@ -16,7 +16,7 @@ def test_every_documentation_page_renders_with_this_portals_address(client, db, 
 def test_examples_name_the_host_the_reader_is_on(client, db):
     page = client.get("/docs/python/").content.decode()
     assert 'Client.open("http://testserver/api/v1")' in page
-    assert "<pre><code" in page
+    assert '<pre tabindex="0"><code' in page  # a code block the keyboard scrolls
 
 
 def test_docs_start_with_the_python_guide_and_refuse_unknown_pages(client, db):

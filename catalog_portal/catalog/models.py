@@ -102,6 +102,16 @@ class Collection(models.Model):
         return list(self.stac.get("keywords") or [])
 
     @property
+    def title_specific_first(self) -> str:
+        """The title with its specific part first: "Series: Block" as "Block — Series", for a
+        place that shows only its beginning (a closed menu), where a series' collections would
+        all look the same."""
+        series, colon, specific = self.title.rpartition(": ")
+        if not (colon and series.strip() and specific.strip()):
+            return str(self)
+        return f"{specific.strip()} — {series.strip()}"
+
+    @property
     def is_restricted(self) -> bool:
         return self.visibility == self.Visibility.RESTRICTED
 

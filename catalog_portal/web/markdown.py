@@ -29,4 +29,7 @@ def markdown_html(text: str) -> SafeString:
         url_schemes=SAFE_SCHEMES,
         allowed_classes={"code": CODE_CLASSES},
     )
+    # A code block scrolls sideways within itself: focusable, so the keyboard scrolls it too.
+    # (After cleaning, which leaves <pre> without attributes.)
+    cleaned = cleaned.replace("<pre>", '<pre tabindex="0">')
     return mark_safe(cleaned)  # noqa: S308

@@ -9,6 +9,8 @@ PACKAGES=(
   "@radiantearth/stac-fields@1.6.1:fields.json LICENSE"
   "world-atlas@2.0.2:countries-110m.json LICENSE"
   "topojson-client@3.1.0:dist/topojson-client.min.js LICENSE"
+  # For the tests only (tests/test_accessibility_browser.py injects it); no page loads it.
+  "axe-core@4.14.1:axe.min.js LICENSE LICENSE-3RD-PARTY.txt"
 )
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
