@@ -103,6 +103,24 @@ GERMAN = {
     "Use map view": "Kartenausschnitt verwenden",
     "Draw rectangle": "Rechteck zeichnen",
     "Clear area": "Gebiet entfernen",
+    "Drag on the map to draw; Esc cancels. Keyboard: arrow keys move the rectangle, "
+    "Shift+arrow keys resize it, Enter applies.": (
+        "Zum Zeichnen auf der Karte ziehen; Esc bricht ab. Tastatur: Pfeiltasten verschieben "
+        "das Rechteck, Umschalt+Pfeiltasten ändern seine Größe, Eingabe übernimmt es."
+    ),
+    "Enter coordinates": "Koordinaten eingeben",
+    "West": "West",
+    "East": "Ost",
+    "South": "Süd",
+    "North": "Nord",
+    "Enter all four numbers, in degrees.": "Bitte alle vier Zahlen in Grad eingeben.",
+    "Longitudes (west, east) lie between −180 and 180, latitudes (south, north) between −90 and 90.": (
+        "Längengrade (West, Ost) liegen zwischen −180 und 180, Breitengrade (Süd, Nord) "
+        "zwischen −90 und 90."
+    ),
+    "West must be less than east.": "West muss kleiner als Ost sein.",
+    "South must be less than north.": "Süd muss kleiner als Nord sein.",
+    "Apply area": "Gebiet anwenden",
     "Properties": "Eigenschaften",
     "any": "beliebig",
     "at least": "mindestens",

@@ -46,10 +46,15 @@ def test_from_the_catalogue_to_an_orthophoto_over_the_map(
     rows = page.locator("#results li")
     assert rows.count() == int(filtered.split()[1])
 
-    # Hovering a row lights up its footprint on the map, and the row itself.
+    # Hovering a row lights up the row and that item's own footprint, as the map draws it.
     rows.first.hover()
     assert "highlight" in rows.first.get_attribute("class")
-    assert page.evaluate("portalMap.getFeatureState({source: 'results', id: 0}).highlight")
+    first_id = rows.first.locator(".result-id").inner_text()
+    lit = page.evaluate(
+        "() => portalMap.queryRenderedFeatures({layers: ['results-line']})"
+        ".filter((f) => f.state.highlight).map((f) => f.properties.id)"
+    )
+    assert set(lit) == {first_id}
     page.wait_for_timeout(300)  # let the map repaint before the picture
     page.screenshot(path=ARTIFACTS / "journey-3-explore-filtered.png")
 

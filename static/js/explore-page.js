@@ -1,8 +1,10 @@
 // The explore page: matching footprints on the map, highlighted together with their list rows;
-// the area filter from the map view or a drawn rectangle. Applying submits the form (see
-// explore-form.js), so the state is always in the URL (reload, back/forward and shared links
-// restore it).
-import { addFootprints, addTileLayer, onStyleReady, createMap, geometryBounds } from "./map.js";
+// the area filter from the map view, a drawn rectangle or typed coordinates. Applying submits
+// the form (see explore-form.js), so the state is always in the URL (reload, back/forward and
+// shared links restore it).
+import { addFootprints, addTileLayer, onStyleReady, createMap, geometryBounds, stackedFillOpacity } from "./map.js";
+import { rectanglePolygon, setUpAreaDrawing } from "./area-draw.js";
+import { setUpTypedArea } from "./area-typed.js";
 import "./explore-form.js";
 import "./explore-views.js";
 
@@ -11,12 +13,21 @@ const bboxInput = document.getElementById("bbox");
 const container = document.getElementById("map");
 const featuresScript = document.getElementById("explore-features");
 const features = featuresScript ? JSON.parse(featuresScript.textContent) : { type: "FeatureCollection", features: [] };
-const rows = new Map([...document.querySelectorAll("#results li[data-feature]")].map((row) => [Number(row.dataset.feature), row]));
+// Rows and footprints share one id: "collection/item" (an item id alone may repeat across
+// collections). The footprints' source promotes it to their feature id.
+const itemKey = (collection, itemId) => `${collection}/${itemId}`;
+const rows = new Map([...document.querySelectorAll("#results li[data-item-id]")]
+  .map((row) => [itemKey(row.dataset.collection, row.dataset.itemId), row]));
+for (const feature of features.features) {
+  feature.properties.key = itemKey(feature.properties.collection, feature.properties.id);
+}
+const previewsOn = Boolean(document.getElementById("preview-toggle")?.checked);
 
 const map = createMap(container);
 window.portalMap = map;  // for the browser tests
 
 const round = (value) => Math.round(value * 10000) / 10000;
+const area = bboxInput.value ? bboxInput.value.split(",").map(Number) : null;
 const submitWithArea = (west, south, east, north) => {
   bboxInput.value = [west, south, east, north].map(round).join(",");
   form.requestSubmit();
@@ -34,30 +45,19 @@ document.getElementById("clear-area")?.addEventListener("click", () => {
   form.requestSubmit();
 });
 
-// Drawing a rectangle: press the button, then drag on the map.
-const drawButton = document.getElementById("draw-area");
-let drawing = false;
-let start = null;
-drawButton.addEventListener("click", () => {
-  drawing = !drawing;
-  drawButton.setAttribute("aria-pressed", String(drawing));
-  container.classList.toggle("drawing", drawing);
-  if (drawing) map.dragPan.disable(); else map.dragPan.enable();
+// The area drawn (mouse, touch or keyboard) or typed.
+const showArea = () => map.getSource("drawn")?.setData(area ? rectanglePolygon(area) : { type: "FeatureCollection", features: [] });
+const drawing = setUpAreaDrawing({
+  map,
+  button: document.getElementById("draw-area"),
+  hint: document.getElementById("draw-hint"),
+  onDrawn: (bounds) => submitWithArea(...bounds),
+  onCancel: showArea,
 });
-const box = (a, b) => {
-  const west = Math.min(a.lng, b.lng), east = Math.max(a.lng, b.lng);
-  const south = Math.min(a.lat, b.lat), north = Math.max(a.lat, b.lat);
-  return { type: "Polygon", coordinates: [[[west, south], [east, south], [east, north], [west, north], [west, south]]] };
-};
-map.on("mousedown", (event) => { if (drawing) start = event.lngLat; });
-map.on("mousemove", (event) => {
-  if (drawing && start) map.getSource("drawn")?.setData(box(start, event.lngLat));
-});
-map.on("mouseup", (event) => {
-  if (!drawing || !start) return;
-  const [west, south, east, north] = geometryBounds(box(start, event.lngLat));
-  start = null;
-  if (east - west > 0 && north - south > 0) submitWithArea(west, south, east, north);
+setUpTypedArea({
+  group: document.getElementById("area-typed"),
+  initial: area,
+  onApply: (bounds) => submitWithArea(...bounds),
 });
 
 // Highlighting: a list row and its footprint light up together.
@@ -78,30 +78,34 @@ for (const [id, row] of rows) {
   row.addEventListener("mouseenter", () => highlight(id));
   row.addEventListener("focusin", () => highlight(id));
   row.addEventListener("mouseleave", () => highlight(null));
+  row.addEventListener("focusout", () => highlight(null));
 }
 
 onStyleReady(map, () => {
-  addFootprints(map, "results", features);
+  // Over image previews footprints are outlines only: stacked fills would hide the images.
+  addFootprints(map, "results", features, {
+    promoteId: "key",
+    fillOpacity: previewsOn ? 0 : stackedFillOpacity(features.features),
+  });
   map.addSource("drawn", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
   map.addLayer({ id: "drawn", type: "line", source: "drawn", paint: { "line-color": "#f0a000", "line-width": 2, "line-dasharray": [2, 1] } });
-  const area = bboxInput.value ? bboxInput.value.split(",").map(Number) : null;
+  showArea();
   if (area) {
-    map.getSource("drawn").setData(box({ lng: area[0], lat: area[1] }, { lng: area[2], lat: area[3] }));
     map.fitBounds(area, { padding: 30, duration: 0 });
   } else if (features.features.length) {
     const all = { type: "GeometryCollection", geometries: features.features.filter((f) => f.geometry).map((f) => f.geometry) };
     if (all.geometries.length) map.fitBounds(geometryBounds({ coordinates: all.geometries.map((g) => g.coordinates) }), { padding: 40, duration: 0, maxZoom: 14 });
   }
   map.on("mousemove", "results-fill", (event) => {
-    map.getCanvas().style.cursor = drawing ? "crosshair" : "pointer";
-    highlight(event.features[0].id);
+    map.getCanvas().style.cursor = drawing.isDrawing() ? "crosshair" : "pointer";
+    highlight(event.features[0].id);  // the topmost footprint under the pointer
   });
   map.on("mouseleave", "results-fill", () => {
-    map.getCanvas().style.cursor = drawing ? "crosshair" : "";
+    map.getCanvas().style.cursor = drawing.isDrawing() ? "crosshair" : "";
     highlight(null);
   });
   map.on("click", "results-fill", (event) => {
-    if (drawing) return;
+    if (drawing.isDrawing()) return;
     const link = rows.get(event.features[0].id)?.querySelector("a");
     if (link) window.location.href = link.href;
   });

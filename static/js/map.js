@@ -77,23 +77,41 @@ export function footprintBounds(geometry) {
   return across[2] - across[0] < east - west ? across : [west, south, east, north];
 }
 
-// Footprint outline and a faint fill for GeoJSON `data` in the source `id`.
-export function addFootprints(map, id, data, { beforeId } = {}) {
-  map.addSource(id, { type: "geojson", data, promoteId: "id" });
+// Footprint outlines and fills for GeoJSON `data` in the source `id`. Feature ids (for the
+// "highlight" feature state) come from the property `promoteId`. `fillOpacity` 0 draws
+// outlines only (over image previews, which a fill would veil).
+export function addFootprints(map, id, data, { beforeId, promoteId = "id", fillOpacity = 0.08 } = {}) {
+  map.addSource(id, { type: "geojson", data, promoteId });
+  const highlighted = ["boolean", ["feature-state", "highlight"], false];
   map.addLayer({
     id: `${id}-fill`, type: "fill", source: id,
     paint: {
       "fill-color": "#0b6e99",
-      "fill-opacity": ["case", ["boolean", ["feature-state", "highlight"], false], 0.35, 0.08],
+      "fill-opacity": ["case", highlighted, fillOpacity > 0 ? 0.35 : 0, fillOpacity],
     },
   }, beforeId);
   map.addLayer({
     id: `${id}-line`, type: "line", source: id,
     paint: {
-      "line-color": ["case", ["boolean", ["feature-state", "highlight"], false], "#f0a000", "#0b6e99"],
-      "line-width": ["case", ["boolean", ["feature-state", "highlight"], false], 3, 1.5],
+      "line-color": ["case", highlighted, "#f0a000", "#0b6e99"],
+      "line-width": ["case", highlighted, 3, 1.5],
     },
   }, beforeId);
+}
+
+// One fill opacity for footprints that may overlap: faint (`single`) where they do not, and
+// low enough that the deepest stack of them (a time series over one place) stays
+// see-through. Fills blend one over another: n of opacity a cover 1 - (1 - a)^n, which is
+// kept at most `stackMost`. The depth is counted at each footprint's bounding-box centre.
+export function stackedFillOpacity(features, { single = 0.08, stackMost = 0.25 } = {}) {
+  const boxes = features.filter((f) => f.geometry).map((f) => geometryBounds(f.geometry));
+  let depth = 1;
+  for (const [west, south, east, north] of boxes) {
+    const x = (west + east) / 2, y = (south + north) / 2;
+    const here = boxes.filter(([w, s, e, n]) => w <= x && x <= e && s <= y && y <= n).length;
+    depth = Math.max(depth, here);
+  }
+  return Math.min(single, 1 - (1 - stackMost) ** (1 / depth));
 }
 
 // A raster layer from a TiTiler tilejson URL (tile URLs come from the tilejson, never built here).
