@@ -17,6 +17,10 @@ if (layout && switcher) {
   for (const button of switcher.querySelectorAll("button[data-view]")) {
     button.addEventListener("click", () => show(button.dataset.view, { scroll: button.dataset.view === "map" }));
   }
+  // Drawing an area happens on the map: pressing Draw in the list brings the map up.
+  document.getElementById("draw-area")?.addEventListener("click", () => {
+    if (layout.dataset.view === "list") show("map", { scroll: true });
+  });
 }
 
 // A row whose preview cannot be drawn (no raster, or the tile server refused it) keeps an
