@@ -133,6 +133,7 @@ GERMAN = {
     "Show image previews on the map": "Bildvorschau auf der Karte zeigen",
     "Preview unavailable": "Vorschau nicht verfügbar",
     "Loading preview…": "Vorschau wird geladen …",
+    "Parts of the preview could not be drawn": "Teile der Vorschau konnten nicht gezeichnet werden",
     "Loading…": "Wird geladen …",
     "Image unavailable": "Bild nicht verfügbar",
     "This item has no assets.": "Dieses Element hat keine Dateien.",

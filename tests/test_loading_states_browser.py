@@ -28,7 +28,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
 def preview_settled(page) -> None:
     page.wait_for_selector(
-        "#preview-status[data-state='drawn'], #preview-status[data-state='failed']",
+        "#preview-status:is([data-state='drawn'], [data-state='failed'], [data-state='partial'])",
         state="attached",
         timeout=60_000,
     )
@@ -112,3 +112,19 @@ def test_a_thumbnail_that_fails_says_so_in_its_place(page, demo_server):
     page.wait_for_selector("[data-image-frame][data-state='failed']", timeout=30_000)
     assert frame.get_by_text("Image unavailable").is_visible()
     assert frame.get_by_text("Loading…").count() == 0
+
+
+def test_when_some_preview_tiles_fail_the_map_says_parts_could_not_be_drawn(page, demo_server):
+    def every_other_fails(route):
+        x = int(route.request.url.split("?")[0].rstrip("/").split("/")[-2])
+        if x % 2:
+            route.fulfill(status=503, body="")
+        else:
+            route.continue_()
+
+    page.route(MOSAIC_TILES, every_other_fails)
+    page.goto(f"{demo_server}/explore/?collection=GFM&preview=1")
+    preview_settled(page)
+    status = page.locator("#preview-status")
+    assert status.get_attribute("data-state") == "partial"
+    assert status.inner_text() == "Parts of the preview could not be drawn"

@@ -125,6 +125,7 @@ async function showPreview() {
   const progress = {
     loading: () => show("loading", toggle.dataset.loadingLabel || "Loading preview…"),
     drawn: () => show("drawn"),
+    partial: () => show("partial", toggle.dataset.partialLabel || "Parts of the preview could not be drawn"),
     failed: () => show("failed", failedLabel),
   };
   progress.loading();

@@ -96,8 +96,8 @@ export function addFootprints(map, id, data, { beforeId } = {}) {
 
 // A raster layer from a TiTiler tilejson URL (tile URLs come from the tilejson, never built here).
 // `onProgress(state)` hears how its tiles fare: "loading" while the first ones are fetched, then
-// "drawn" once they are in (an empty tile, answered 204 beside the data, counts as drawn) or
-// "failed" when every tile asked for failed; later it hears only changes between those two.
+// "drawn" once they are in (an empty tile, answered 204 beside the data, counts as drawn),
+// "partial" when some of them failed or "failed" when all did; later it hears only changes.
 export async function addTileLayer(map, id, tilejsonUrl, { beforeId, onProgress = () => {} } = {}) {
   const response = await fetch(tilejsonUrl, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`tilejson ${response.status}`);
@@ -126,8 +126,8 @@ export async function addTileLayer(map, id, tilejsonUrl, { beforeId, onProgress 
     clearInterval(timer);
     timer = null;
     const states = new Set(tiles.map((tile) => tile.state));
-    if (states.has("loaded")) report("drawn");
-    else if (states.has("errored")) report("failed");
+    if (states.has("errored")) report(states.has("loaded") ? "partial" : "failed");
+    else if (states.has("loaded")) report("drawn");
     // Only aborted tiles (the view moved on): the next batch tells.
   };
   map.on("dataloading", (event) => {
