@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Count, Max, Min
 
 from catalog_portal.catalog.access import Viewer
-from catalog_portal.catalog.models import Item
 from catalog_portal.catalog.search.query import ItemSearch, matching_items
 
 BBox = tuple[float, float, float, float]
@@ -16,14 +15,18 @@ def item_extent(*, search: ItemSearch, viewer: Viewer, cap: int) -> BBox | None:
     that match ``search``, in one query; None when none match or more than ``cap`` do (the
     box of a broad search at a million items would cost a scan of them all)."""
     items, _ = matching_items(viewer=viewer, search=search)
-    # The cap is applied first (a slice in a subquery), so at most cap + 1 rows are read.
-    capped = items.order_by().values("pk")[: cap + 1]
-    found = Item.objects.filter(pk__in=capped).aggregate(
-        count=Count("pk"),
-        west=Min("bbox_xmin"),
-        south=Min("bbox_ymin"),
-        east=Max("bbox_xmax"),
-        north=Max("bbox_ymax"),
+    # Aggregated over the sliced query (Django wraps it in a subquery as a whole), so at most
+    # cap + 1 rows are read.
+    found = (
+        items.order_by()[: cap + 1]
+        .values("bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax")
+        .aggregate(
+            count=Count("*"),
+            west=Min("bbox_xmin"),
+            south=Min("bbox_ymin"),
+            east=Max("bbox_xmax"),
+            north=Max("bbox_ymax"),
+        )
     )
     if not found["count"] or found["count"] > cap or found["west"] is None:
         return None
