@@ -120,7 +120,17 @@ async function showPreview() {
   const failedLabel = toggle.dataset.failedLabel || "Preview unavailable";
   const show = (state, text = "") => {
     status.dataset.state = state;
-    status.textContent = text;  // an empty live region takes no room (portal.css)
+    // Hidden while it has nothing to say; shown before its text is set, a frame later, so
+    // that screen readers have the live region when its text changes and announce it.
+    if (!text) {
+      status.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    status.hidden = false;
+    requestAnimationFrame(() => {
+      if (status.dataset.state === state) status.textContent = text;
+    });
   };
   const progress = {
     loading: () => show("loading", toggle.dataset.loadingLabel || "Loading preview…"),
