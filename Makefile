@@ -14,13 +14,16 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/catalog_portal
 
 .PHONY: run test test-sqlite test-postgres venv lint messages bench-clean clean
 
+# pip shows what it collects and installs (a first start takes a few minutes): no --quiet.
 $(VENV)/.run-deps: pyproject.toml
+	@echo "Installing the portal and its dependencies into $(VENV) (the first time takes a few minutes) ..."
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet -e .
+	$(PIP) install --progress-bar on -e .
 	touch $@
 
 $(VENV)/.test-deps: $(VENV)/.run-deps pyproject.toml
-	$(PIP) install --quiet -e ".[test]"
+	@echo "Installing the test dependencies into $(VENV) ..."
+	$(PIP) install --progress-bar on -e ".[test]"
 	touch $@
 
 venv: $(VENV)/.run-deps

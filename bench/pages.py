@@ -1,11 +1,16 @@
-"""Server time of the catalogue, explore and item pages at a million items (not a test).
+"""Server time of the catalogue, explore and item pages at a million items, and the time to a
+usable explore map in Chromium on the demo (not a test).
 
     .venv/bin/python bench/pages.py [--database postgres://postgres@127.0.0.1:5432/cp_bench]
                                     [--requests 200] [--items 1000000]
+    .venv/bin/python bench/pages.py --explore-map [--runs 5] [--demo-dir var/bench-demo]
 
-Uses the same database as bench/search.py (`load_demo --synthetic-items N` into PostgreSQL,
-reused when present), serves the portal with production settings and prints p50/p95 of each
-page over one keep-alive connection. Target: p95 under 100 ms.
+Server time: uses the same database as bench/search.py (`load_demo --synthetic-items N` into
+PostgreSQL, reused when present), serves the portal with production settings and prints
+p50/p95 of each page over one keep-alive connection. Target: p95 under 100 ms.
+
+Explore map (``explore_map.py``): the demo in SQLite under --demo-dir, each run cold. Target:
+results and footprints drawn within 1.0 s, the preview mosaic within 2.0 s (medians).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from benchlib import (
     synthetic_count,
     timed,
 )
+from explore_map import explore_map_bench
 
 
 def item_ids(database: str, count: int, rng: random.Random) -> list[str]:
@@ -71,7 +77,17 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--port", type=int, default=8732)
+    parser.add_argument(
+        "--explore-map",
+        action="store_true",
+        help="time to a usable explore map in Chromium, on the demo (explore_map.py)",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="cold runs per explore-map page")
+    parser.add_argument("--demo-dir", default="var/bench-demo", help="the demo's VAR_DIR")
     options = parser.parse_args()
+    if options.explore_map:
+        explore_map_bench(demo_dir=options.demo_dir, runs=options.runs, port=options.port)
+        return
 
     env = production_env(options.database)
     prepare(options.database, options.items, env)

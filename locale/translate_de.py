@@ -172,6 +172,10 @@ GERMAN = {
     "Copy URL": "URL kopieren",
     "Show image previews on the map": "Bildvorschau auf der Karte zeigen",
     "Preview unavailable": "Vorschau nicht verfügbar",
+    "Loading preview…": "Vorschau wird geladen …",
+    "Parts of the preview could not be drawn": "Teile der Vorschau konnten nicht gezeichnet werden",
+    "Loading…": "Wird geladen …",
+    "Image unavailable": "Bild nicht verfügbar",
     "This item has no assets.": "Dieses Element hat keine Dateien.",
     "This item has no footprint: its STAC document gives no geometry, so there is nothing to "
     "show on a map.": "Dieses Element hat keinen Umriss: Sein STAC-Dokument nennt keine "

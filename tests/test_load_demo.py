@@ -3,6 +3,7 @@ offline and deterministically, loaded idempotently, with one collection restrict
 
 import copy
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -227,3 +228,17 @@ def test_load_demo_command_writes_files_and_catalogue(db, settings, demo_files, 
 
     call_command("load_demo", "--if-empty", stdout=out, verbosity=0)
     assert "not loaded" in out.getvalue()
+
+
+def test_load_demo_shows_its_progress_out_of_a_total(db, settings, tmp_path, capsys):
+    """Generating the demo takes a while on a first `make run`: its progress bar counts the
+    steps done out of all of them ("198/198", not an open-ended "198step"), and ends full."""
+    settings.DATA_ROOT = tmp_path
+    call_command("load_demo", stdout=io.StringIO(), verbosity=1)
+    shown = capsys.readouterr().err.replace("\r", "\n")
+    counts = [(int(done), int(total)) for done, total in re.findall(r"(\d+)/(\d+) \[", shown)]
+    assert counts, shown[-500:]
+    totals = {total for _, total in counts}
+    assert len(totals) == 1, totals
+    assert counts[-1][0] == counts[-1][1], "the bar ends full"
+    assert "100%" in shown

@@ -106,4 +106,4 @@ def test_catalogue_tabs_show_featured_and_each_category(client, catalogue, bob):
 
 def test_cards_without_a_thumbnail_show_a_preview_rendered_by_the_tiler(client, catalogue):
     page = client.get("/catalog/").content.decode()
-    assert 'src="/tiles/collections/public-collection/items/item-1/preview/480x270.png"' in page
+    assert 'src="/tiles/collections/public-collection/items/item-1/preview/480x270.webp"' in page

@@ -594,10 +594,48 @@ def test_bad_mosaic_image_parameters_are_400_naming_them(tiles, demo, path, quer
     assert named in response.text
 
 
-def test_a_mosaic_tile_where_no_item_lies_is_404(tiles, demo):
+def test_a_mosaic_tile_where_no_item_lies_is_an_empty_204(tiles, demo):
+    """As titiler.mosaic answers: nothing to draw is no error (a map shows it as empty, and
+    a browser's console shows no failed request for it)."""
     search_id = register(tiles, collections=[GFM]).json()["id"]
     far = WEB_MERCATOR.tile(-70.0, -30.0, 10)
-    assert requests.get(f"{tiles}/searches/{search_id}{tile_path(far)}").status_code == 404
+    response = requests.get(f"{tiles}/searches/{search_id}{tile_path(far)}")
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_a_mosaic_tilejson_is_bounded_by_the_matching_items_not_the_searched_area(tiles, demo):
+    """A map asks only for tiles inside the bounds: those of the items that match, even when
+    the search's area (or its collection's extent) is far larger."""
+    scenes = next(c for c in demo if c.stac["id"] == S2).items
+    west, south, east, north = scenes[0]["bbox"]
+    area = [west - 1.5, south - 1.0, east + 1.5, north + 1.0]
+    matching = [
+        stac
+        for stac in scenes
+        if stac["bbox"][0] <= area[2]
+        and stac["bbox"][2] >= area[0]
+        and stac["bbox"][1] <= area[3]
+        and stac["bbox"][3] >= area[1]
+    ]
+    search_id = register(tiles, collections=[S2], bbox=area).json()["id"]
+    tilejson = requests.get(f"{tiles}/searches/{search_id}/WebMercatorQuad/tilejson.json").json()
+    expected = [
+        min(s["bbox"][0] for s in matching),
+        min(s["bbox"][1] for s in matching),
+        max(s["bbox"][2] for s in matching),
+        max(s["bbox"][3] for s in matching),
+    ]
+    assert tilejson["bounds"] == pytest.approx(expected)
+    assert expected != pytest.approx(area)
+
+
+def test_a_mosaic_tilejson_of_a_search_matching_nothing_has_the_searched_bounds(tiles, demo):
+    nothing = "2001-01-01T00:00:00Z/2001-01-02T00:00:00Z"
+    search_id = register(tiles, collections=[GFM], datetime=nothing).json()["id"]
+    tilejson = requests.get(f"{tiles}/searches/{search_id}/WebMercatorQuad/tilejson.json")
+    assert tilejson.status_code == 200
+    assert len(tilejson.json()["bounds"]) == 4
 
 
 def test_a_search_over_a_restricted_collection_exists_only_for_who_may_see_it(

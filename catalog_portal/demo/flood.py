@@ -51,6 +51,12 @@ FLOOD_NODATA = 255
 NORMAL_LEVEL, PEAK_RISE, PEAK_DAY = 0.10, 0.16, 17.5
 
 
+def flood_steps() -> int:
+    """How many times generating the flood maps reports progress: once per chip and pass (a
+    Sentinel-1 item and its GFM item)."""
+    return len(PASSES) * CHIPS * CHIPS
+
+
 def flood_collections(data_root: Path, progress: Callable[[str], None]) -> list[DemoCollection]:
     """Generate the Sentinel-1 and GFM files under ``data_root`` and their STAC."""
     x, y = Transformer.from_crs(4326, EQUI7_EU, always_xy=True).transform(*CENTRE)

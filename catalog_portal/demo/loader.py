@@ -13,10 +13,10 @@ from django.db import transaction
 from catalog_portal.catalog.ingest import UpsertReport, collection_upsert, items_upsert
 from catalog_portal.catalog.models import Collection
 from catalog_portal.demo.common import DemoCollection
-from catalog_portal.demo.flood import flood_collections
+from catalog_portal.demo.flood import flood_collections, flood_steps
 from catalog_portal.demo.object_storage import demo_files_upload, demo_storage_target
-from catalog_portal.demo.orthophotos import orthophoto_collections
-from catalog_portal.demo.sentinel2 import sentinel2_collection
+from catalog_portal.demo.orthophotos import orthophoto_collections, orthophoto_steps
+from catalog_portal.demo.sentinel2 import sentinel2_collection, sentinel2_steps
 
 DEMO_GROUP = "demo-group"
 # Development only (README says so): the demo user sees the restricted Osttirol orthophotos.
@@ -29,6 +29,11 @@ class DemoReport:
 
     collections: list[str] = field(default_factory=list)
     items: UpsertReport = field(default_factory=UpsertReport)
+
+
+def demo_generation_steps() -> int:
+    """How many times ``demo_catalog_generate`` calls its ``progress``: a progress bar's total."""
+    return orthophoto_steps() + sentinel2_steps() + flood_steps()
 
 
 def demo_catalog_generate(

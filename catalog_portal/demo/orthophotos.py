@@ -56,6 +56,11 @@ Gauß-Krüger-Meridianstreifen M31 (EPSG:31255).
 of the real collections but shows no real place."""
 
 
+def orthophoto_steps() -> int:
+    """How many times generating the orthophotos reports progress: once per item."""
+    return len(BLOCKS) * ROWS * COLS
+
+
 def orthophoto_collections(
     data_root: Path, progress: Callable[[str], None]
 ) -> list[DemoCollection]:

@@ -73,6 +73,11 @@ def latitude_band(lat: float) -> str:
     return "CDEFGHJKLMNPQRSTUVWX"[int((lat + 80) // 8)]
 
 
+def sentinel2_steps() -> int:
+    """How many times generating the scenes reports progress: once per scene."""
+    return len(PLACES) * DATES
+
+
 def sentinel2_collection(data_root: Path, progress: Callable[[str], None]) -> DemoCollection:
     """Generate every place's scenes under ``data_root`` and their STAC."""
     to_utm = Transformer.from_crs(4326, EPSG, always_xy=True)

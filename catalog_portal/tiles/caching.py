@@ -54,7 +54,7 @@ class CacheHeadersMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 extra: dict[str, str] = {}
-                if status == 200:
+                if status in (200, 204):  # 204: a mosaic tile with nothing to draw
                     extra = state.get(STATE_KEY) or {}
                 elif status >= 400:
                     # Never let a shared cache keep a 404 that another user would see as 200.

@@ -88,9 +88,11 @@ STATUS_CODES: dict[type[Exception], int] = {
     InvalidZoomError: 400,
     MorecantileError: 400,
     PointOutsideBounds: 404,
-    EmptyMosaicError: 404,
-    NoAssetFoundError: 404,  # a mosaic tile or image where no item of its search lies
 }
+# A mosaic tile or image where no item of its search lies (or none has pixels there): nothing
+# to draw is no error. 204 with no body, as titiler.mosaic answers; a map draws it as an empty
+# tile, and the browser's console shows no failed request for each tile beside the items.
+NOTHING_TO_DRAW = (NoAssetFoundError, EmptyMosaicError)
 
 
 def validation_error_answer(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -114,6 +116,13 @@ def invalid_token_answer(request: Request, exc: InvalidToken) -> JSONResponse:
     )
 
 
+def nothing_to_draw_answer(request: Request, exc: Exception) -> Response:
+    """204 with the cache headers the search's items gave (an empty tile stays empty until
+    they change)."""
+    headers = dict(getattr(request.state, "cache_headers", {}))
+    return Response(status_code=204, headers=headers)
+
+
 def not_modified_answer(request: Request, exc: NotModified) -> Response:
     """304 with the headers the full answer would carry."""
     headers = dict(getattr(request.state, "cache_headers", {}))
@@ -127,5 +136,7 @@ def errors_install(*, app: FastAPI) -> None:
         app.add_exception_handler(error, handler)
     app.add_exception_handler(RequestValidationError, validation_error_answer)
     app.add_exception_handler(NotModified, not_modified_answer)
+    for nothing in NOTHING_TO_DRAW:
+        app.add_exception_handler(nothing, nothing_to_draw_answer)
     app.add_exception_handler(InvalidToken, invalid_token_answer)
     app.add_middleware(UnexpectedErrors, with_detail=True)

@@ -52,6 +52,7 @@ from catalog_portal.tiles.renders import render_dependencies
 from catalog_portal.tiles.search_items import (
     SearchContext,
     search_context_find,
+    search_extent_find,
     search_items_find,
     search_register_as,
 )
@@ -170,21 +171,30 @@ class SearchBackend(BaseBackend):
         items = self.assets_for_tile(x, y, z)
         size = kwargs.get("tilesize") or TILE_SIDE
         covered = None
+        chunk = MOSAIC_THREADS
         # A buffer or padding reads another grid than the tile's: no coverage shortcut then.
         if items and not {"buffer", "padding"} & set(kwargs):
+            tile = morecantile.Tile(x, y, z)
             covered = footprint_coverage(
                 footprints=[item.stac.geometry for item in items],
                 tms=self.tms,
-                tile=morecantile.Tile(x, y, z),
+                tile=tile,
                 size=size,
             )
+            # A time series of one place: the newest item alone fills the tile, and reading
+            # the next one beside it (a chunk of two) would be wasted.
+            newest = footprint_coverage(
+                footprints=[items[0].stac.geometry], tms=self.tms, tile=tile, size=size
+            )
+            if not (covered & ~newest).any():
+                chunk = 1
         kwargs["pixel_selection"] = pixel_method(
             method=kwargs.get("pixel_selection"),
             pixels=size * size,
             items=len(items),
             covered=covered,
         )
-        kwargs.update(threads=MOSAIC_THREADS, chunk_size=MOSAIC_THREADS)
+        kwargs.update(threads=MOSAIC_THREADS, chunk_size=chunk)
         return super().tile(x, y, z, **kwargs)
 
     def part(
@@ -268,7 +278,7 @@ class SearchTilerFactory(MosaicTilerFactory):
                 url += "?" + urlencode(query)
             return TileJSON(
                 tiles=[url],
-                bounds=list(mosaic.context.bounds),
+                bounds=list(search_extent_find(context=mosaic.context)),
                 minzoom=minzoom if minzoom is not None else tms.minzoom,
                 maxzoom=maxzoom if maxzoom is not None else tms.maxzoom,
                 name=f"search {mosaic.context.search_id}",

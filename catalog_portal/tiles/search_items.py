@@ -18,7 +18,7 @@ from catalog_portal.catalog.file_owners import (
     asset_files_recorded,
     readable_asset_keys,
 )
-from catalog_portal.catalog.search import ItemSearch, item_search
+from catalog_portal.catalog.search import ItemSearch, item_extent, item_search
 from catalog_portal.lib.asgi_django import Credentials
 from catalog_portal.tiles.bounds import BBox, bbox_intersection, collections_extent
 from catalog_portal.tiles.catalog_cache import catalog_cached
@@ -28,6 +28,9 @@ from catalog_portal.tiles.registry import registered_search_get, search_parse, s
 from catalog_portal.tiles.session import Viewer, connection_release, viewer_lookup
 
 MOSAIC_MAX_ITEMS = 50  # items per mosaic tile; a tile showing more is unreadable anyway
+# A search matching more items than this is bounded by its area or its collections' extents:
+# the box around its items would cost a read of them all.
+EXTENT_MAX_ITEMS = 10_000
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,24 @@ def _search_context(viewer: Viewer, search_id: str) -> SearchContext | None:
         if search.bbox
         else collections_extent(searched),
     )
+
+
+def search_extent_find(*, context: SearchContext) -> BBox:
+    """Where the items of a registered search lie, as the caller who found ``context`` sees
+    them: the box around their footprints (a tilejson's bounds, so that a map asks for no
+    tile beside them), or the search's area when none or very many match."""
+    viewer = context.viewer
+
+    def extent() -> BBox:
+        found = item_extent(search=context.search, viewer=viewer, cap=EXTENT_MAX_ITEMS)
+        if found is None:
+            return context.bounds
+        return bbox_intersection(context.bounds, found) or context.bounds
+
+    try:
+        return catalog_cached(("search-extent", viewer.scope, context.search_id), extent)
+    finally:
+        connection_release()
 
 
 def search_items_find(*, context: SearchContext, bbox: BBox) -> CatalogItems:

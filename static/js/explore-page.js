@@ -114,11 +114,35 @@ onStyleReady(map, () => {
 
 // The preview: one mosaic layer of every matching item's image, newest on top, drawn by the
 // tile server from the same search (registered once; its tile URLs come from its tilejson).
+// Its status says "Loading preview…" until the tiles are in, then goes away, or says that the
+// preview is unavailable when registering fails or every tile does.
 async function showPreview() {
   const toggle = document.getElementById("preview-toggle");
   const searchScript = document.getElementById("explore-search");
   if (!toggle?.checked || !searchScript) return;
   const status = document.getElementById("preview-status");
+  const failedLabel = toggle.dataset.failedLabel || "Preview unavailable";
+  const show = (state, text = "") => {
+    status.dataset.state = state;
+    // Hidden while it has nothing to say; shown before its text is set, a frame later, so
+    // that screen readers have the live region when its text changes and announce it.
+    if (!text) {
+      status.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    status.hidden = false;
+    requestAnimationFrame(() => {
+      if (status.dataset.state === state) status.textContent = text;
+    });
+  };
+  const progress = {
+    loading: () => show("loading", toggle.dataset.loadingLabel || "Loading preview…"),
+    drawn: () => show("drawn"),
+    partial: () => show("partial", toggle.dataset.partialLabel || "Parts of the preview could not be drawn"),
+    failed: () => show("failed", failedLabel),
+  };
+  progress.loading();
   try {
     const response = await fetch("/tiles/searches/register", {
       method: "POST",
@@ -129,10 +153,12 @@ async function showPreview() {
     if (!response.ok) throw new Error(`${response.status}`);
     const registered = await response.json();
     const tilejson = registered.links.find((link) => link.rel === "tilejson").href;
-    await addTileLayer(map, "preview", tilejson, { beforeId: "results-fill" });
+    await addTileLayer(map, "preview", tilejson, {
+      beforeId: "results-fill",
+      onProgress: (state) => progress[state](),
+    });
     container.dataset.preview = registered.id;
   } catch (error) {
-    status.hidden = false;
-    status.textContent = `${toggle.dataset.failedLabel || "Preview unavailable"} (${error.message})`;
+    show("failed", `${failedLabel} (${error.message})`);
   }
 }

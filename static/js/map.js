@@ -115,7 +115,10 @@ export function stackedFillOpacity(features, { single = 0.08, stackMost = 0.25 }
 }
 
 // A raster layer from a TiTiler tilejson URL (tile URLs come from the tilejson, never built here).
-export async function addTileLayer(map, id, tilejsonUrl, { beforeId } = {}) {
+// `onProgress(state)` hears how its tiles fare: "loading" while the first ones are fetched, then
+// "drawn" once they are in (an empty tile, answered 204 beside the data, counts as drawn),
+// "partial" when some of them failed or "failed" when all did; later it hears only changes.
+export async function addTileLayer(map, id, tilejsonUrl, { beforeId, onProgress = () => {} } = {}) {
   const response = await fetch(tilejsonUrl, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`tilejson ${response.status}`);
   const tilejson = await response.json();
@@ -125,5 +128,39 @@ export async function addTileLayer(map, id, tilejsonUrl, { beforeId } = {}) {
   });
   const below = beforeId && map.getLayer(beforeId) ? beforeId : map.getLayer("countries") ? "countries" : undefined;
   map.addLayer({ id, type: "raster", source: id }, below);
+
+  // MapLibre reports a tile's start ("dataloading") and success ("data") with the tile, a
+  // failure as an "error" event, and a 404 not at all (and may call its source loaded while
+  // tiles still load): so each batch of tiles is judged by their own states once none is still
+  // loading, checked on those events and every 250 ms while some are.
+  let asked = new Set();
+  let reported = null;
+  let timer = null;
+  const report = (state) => {
+    if (state !== reported) { reported = state; onProgress(state); }
+  };
+  const settle = () => {
+    const tiles = [...asked];
+    if (!tiles.length || tiles.some((tile) => tile.state === "loading" || tile.state === "reloading")) return;
+    asked = new Set();
+    clearInterval(timer);
+    timer = null;
+    const states = new Set(tiles.map((tile) => tile.state));
+    if (states.has("errored")) report(states.has("loaded") ? "partial" : "failed");
+    else if (states.has("loaded")) report("drawn");
+    // Only aborted tiles (the view moved on): the next batch tells.
+  };
+  map.on("dataloading", (event) => {
+    if (event.sourceId !== id || !event.tile) return;
+    if (reported === null) report("loading");
+    asked.add(event.tile);
+    timer ??= setInterval(settle, 250);
+  });
+  map.on("data", (event) => { if (event.sourceId === id && event.tile) settle(); });
+  map.on("error", (event) => { if (event.sourceId === id) settle(); });
+  map.on("idle", () => {
+    if (reported === null && !asked.size) report("drawn");  // no tile of it in view
+    settle();
+  });
   return tilejson;
 }

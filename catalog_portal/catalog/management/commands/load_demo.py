@@ -10,7 +10,12 @@ from tqdm import tqdm
 
 from catalog_portal.catalog.management.bulk import BulkCommand
 from catalog_portal.catalog.models import Collection
-from catalog_portal.demo.loader import DEMO_PASSWORD, DEMO_USER, demo_catalog_load
+from catalog_portal.demo.loader import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    demo_catalog_load,
+    demo_generation_steps,
+)
 from catalog_portal.demo.object_storage import StorageRefused
 from catalog_portal.demo.synthetic import SYNTHETIC_ID, synthetic_items_add
 
@@ -73,7 +78,12 @@ class Command(BulkCommand):
 
         where = f"for {storage}" if storage else f"under {settings.DATA_ROOT}"
         self.stdout.write(f"Generating the demo catalogue {where} ...")
-        with tqdm(unit="step", desc="demo", disable=options["verbosity"] == 0) as bar:
+        with tqdm(
+            total=demo_generation_steps(),
+            unit="step",
+            desc="demo",
+            disable=options["verbosity"] == 0,
+        ) as bar:
             try:
                 report = demo_catalog_load(
                     data_root=settings.DATA_ROOT,
