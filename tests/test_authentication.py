@@ -3,6 +3,8 @@ Django's CSRF check, which the STAC API is exempt from and pages' forms are not.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AnonymousUser
@@ -65,7 +67,10 @@ def test_django_requests_know_their_user_and_scope_from_a_token(bob, granted_gro
     request.session = Client().session
     assert RequestUserMiddleware(lambda r: None).process_request(request) is None
     assert request.user == bob
-    assert async_to_sync(request.auser)() == bob
+    # From a thread of its own: once a browser test has started Playwright, its sync API keeps
+    # an event loop in the main thread, where async_to_sync refuses to run.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        assert thread.submit(async_to_sync(request.auser)).result() == bob
     assert request.viewer == viewer_read(user=bob)
     assert request.viewer.user == bob
 

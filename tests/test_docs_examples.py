@@ -25,7 +25,7 @@ def code_examples(portal: str, slug: str, language: str, code: str = "python") -
         f"{portal}/docs/{slug}/", headers={"Accept-Language": language}, timeout=30
     )
     response.raise_for_status()
-    block = re.compile(rf'<pre><code class="language-{code}">(.*?)</code></pre>', re.S)
+    block = re.compile(rf'<pre[^>]*><code class="language-{code}">(.*?)</code></pre>', re.S)
     return [html.unescape(found) for found in block.findall(response.text)]
 
 

@@ -69,7 +69,11 @@ def links_of(url: str, response: requests.Response) -> list[str]:
                 for inner in value:
                     walk(inner)
 
-        walk(response.json())
+        if "ndjson" in kind:  # a download of search results: one STAC item per line
+            for line in response.text.splitlines():
+                walk(json.loads(line))
+        else:
+            walk(response.json())
         return [urljoin(url, link) for link in found]
     return []
 

@@ -15,13 +15,15 @@ import requests
 from catalog_portal.web.gallery import EXAMPLES
 from tests.test_tiles import image_read
 
-# (page, the class of its images drawn by the tile server)
+# (page, the class of its images drawn by the tile server); the catalogue's thumbnails are
+# WebP (small), the gallery's previews PNG.
 PAGES = [("/gallery/", "gallery-preview"), ("/catalog/?tab=all", "card-thumb")]
+IMAGE_TYPES = {"gallery-preview": "image/png", "card-thumb": "image/webp"}
 
 
 def images_shown(portal: str, path: str, image_class: str) -> dict[str, np.ndarray]:
     """The images of class ``image_class`` on the page at ``path``, each fetched as the
-    browser would: {src: pixels}; each must answer 200 with a PNG."""
+    browser would: {src: pixels}; each must answer 200 with an image of the page's type."""
     page = requests.get(portal + path, timeout=30)
     assert page.status_code == 200, path
     sources = re.findall(rf'<img class="{image_class}" src="([^"]+)"', page.text)
@@ -29,7 +31,7 @@ def images_shown(portal: str, path: str, image_class: str) -> dict[str, np.ndarr
     for src in map(html.unescape, sources):
         answer = requests.get(portal + src, timeout=60)
         assert answer.status_code == 200, (src, answer.text[:300])
-        assert answer.headers["Content-Type"] == "image/png", src
+        assert answer.headers["Content-Type"] == IMAGE_TYPES[image_class], src
         images[src] = image_read(answer.content)
     return images
 
