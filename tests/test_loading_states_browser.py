@@ -34,7 +34,8 @@ def preview_settled(page) -> None:
     )
 
 
-@pytest.mark.parametrize("collection", ["sentinel-2-l2a", "GFM"])
+# "": all datasets, whose items are drawn each with its own collection's render.
+@pytest.mark.parametrize("collection", ["sentinel-2-l2a", "GFM", ""], ids=["S2", "GFM", "all"])
 def test_the_preview_says_it_is_loading_then_draws_without_a_single_404(
     page, demo_server, collection
 ):
@@ -58,7 +59,8 @@ def test_the_preview_says_it_is_loading_then_draws_without_a_single_404(
     assert [code for code, _ in mosaic].count(200) >= 1, "some tiles have pixels"
     assert [url for code, url in tiles if code == 404] == []
     assert {code for code, _ in mosaic} <= {200, 204}
-    page.screenshot(path=ARTIFACTS / f"explore-preview-drawn-{collection}.png")
+    assert "could not be drawn" not in page.locator("main").inner_text()
+    page.screenshot(path=ARTIFACTS / f"explore-preview-drawn-{collection or 'all'}.png")
 
 
 @pytest.mark.parametrize("failure", [404, 503])

@@ -594,6 +594,52 @@ def test_bad_mosaic_image_parameters_are_400_naming_them(tiles, demo, path, quer
     assert named in response.text
 
 
+def test_a_mosaic_across_collections_draws_each_item_with_its_own_collections_render(tiles, demo):
+    """A search over all datasets has no one render for its items: each is drawn with its own
+    collection's default, the flood's blue where it is flooded, its Sentinel-1 scene's grey
+    around it (the flood map is transparent there, so the scene below shows)."""
+    gfm, tile = flooded_tile(demo, 13)
+    s1 = next(
+        stac
+        for stac in next(c for c in demo if c.stac["id"] == S1).items
+        if stac["bbox"] == gfm["bbox"]
+        and stac["properties"]["datetime"] == gfm["properties"]["datetime"]
+    )
+    search_id = register(tiles, datetime=gfm["properties"]["datetime"]).json()["id"]
+    response = requests.get(f"{tiles}/searches/{search_id}{tile_path(tile, '.png')}")
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "image/png"
+    mosaic = image_read(response.content)
+    flood, scene = (
+        image_read(requests.get(f"{item_url(tiles, s)}{tile_path(tile, '.png')}").content)
+        for s in (gfm, s1)
+    )
+    flooded = flood[3] > 0
+    around = ~flooded & (scene[1] > 0)
+    assert flooded.any() and around.any(), "the tile shows the flood and land around it"
+    assert (mosaic[:3, flooded].T == [30, 110, 220]).all(), "the flood in its render's blue"
+    for band in mosaic[:3]:
+        assert np.array_equal(band[around], scene[0][around]), "the scene in its render's grey"
+    assert (mosaic[3][flooded | around] == 255).all()
+
+
+def test_a_mosaic_across_collections_shows_restricted_items_only_to_who_may_see_them(
+    tiles, demo, demo_session
+):
+    stac = first_item(demo, OSTTIROL)
+    tile = tile_path(centre_tile(stac, 15), ".png")
+    search_id = register(tiles, bbox=stac["bbox"]).json()["id"]
+    assert requests.get(f"{tiles}/searches/{search_id}{tile}").status_code == 204
+    signed_in = demo_session.get(f"{tiles}/searches/{search_id}{tile}")
+    assert signed_in.status_code == 200
+    assert signed_in.headers["Cache-Control"].startswith("private, ")
+    mosaic = image_read(signed_in.content)
+    alone = image_read(demo_session.get(f"{item_url(tiles, stac)}{tile}").content)
+    shown = alone[-1] > 0
+    assert shown.any()
+    assert np.array_equal(mosaic[:3, shown], alone[:3, shown]), "the orthophoto's own colours"
+
+
 def test_a_mosaic_tile_where_no_item_lies_is_an_empty_204(tiles, demo):
     """As titiler.mosaic answers: nothing to draw is no error (a map shows it as empty, and
     a browser's console shows no failed request for it)."""

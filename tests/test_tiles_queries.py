@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 import requests
 from django.db.backends.signals import connection_created
 
 from tests.test_tiles import GFM, centre_tile, fresh_lookups, register, tile_path  # noqa: F401
+
+# One collection's render defaults, or all collections' items each drawn with its own render
+# (which comes with the collections the request reads anyway).
+ACROSS = pytest.mark.parametrize("search", [{"collections": [GFM]}, {}], ids=["GFM", "all"])
 
 
 @contextmanager
@@ -47,12 +52,13 @@ def newest_gfm_tile(demo) -> str:
     return tile_path(centre_tile(newest, 13), ".png")
 
 
-def test_an_uncached_mosaic_tile_makes_at_most_three_queries(portal_server, demo, settings):
+@ACROSS
+def test_an_uncached_mosaic_tile_makes_at_most_three_queries(portal_server, demo, settings, search):
     """The caller's visible collections, the registered search, and the page of items with the
     files each may read (whose check is part of the page's query)."""
     tiles = f"{portal_server}/tiles"
     settings.TILES_LOOKUP_SECONDS = 0
-    search_id = register(tiles, collections=[GFM]).json()["id"]
+    search_id = register(tiles, **search).json()["id"]
     url = f"{tiles}/searches/{search_id}{newest_gfm_tile(demo)}"
     with statements_counted() as statements:
         response = requests.get(url, timeout=60)
@@ -60,11 +66,12 @@ def test_an_uncached_mosaic_tile_makes_at_most_three_queries(portal_server, demo
     assert 1 <= len(statements) <= 3, statements
 
 
-def test_a_cached_mosaic_tile_still_reads_who_may_see_what(portal_server, demo, settings):
+@ACROSS
+def test_a_cached_mosaic_tile_still_reads_who_may_see_what(portal_server, demo, settings, search):
     """Access is checked on every request (one query), so revoking it counts at once."""
     tiles = f"{portal_server}/tiles"
     settings.TILES_LOOKUP_SECONDS = 60
-    search_id = register(tiles, collections=[GFM]).json()["id"]
+    search_id = register(tiles, **search).json()["id"]
     url = f"{tiles}/searches/{search_id}{newest_gfm_tile(demo)}"
     assert requests.get(url, timeout=60).status_code == 200
     with statements_counted() as statements:

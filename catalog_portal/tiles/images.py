@@ -43,18 +43,9 @@ def image_render(
 ) -> tuple[bytes, str]:
     """``image`` encoded as titiler's ``render_image`` would, PNG at TILES_PNG_ZLEVEL;
     returns (content, media type)."""
-    if rescale:
-        image.rescale(rescale)
-    if color_formula:
-        image.apply_color_formula(color_formula)
-    data, mask = image.data.copy(), image.mask.copy()
-    input_range = dtype_ranges[str(data.dtype)]
-    output_range = image.dataset_statistics or (input_range,)
-    if colormap:
-        data, alpha = apply_cmap(data, colormap)
-        output_range = (dtype_ranges[str(data.dtype)],)
-        # The colormap's alpha where the image has data; masked pixels stay transparent.
-        mask = np.where(mask != input_range[0], alpha, output_range[0][0]).astype(data.dtype)
+    data, mask, output_range = _image_painted(
+        image, colormap=colormap, rescale=rescale, color_formula=color_formula
+    )
     dtypes = dict(FORMAT_DTYPES)
     if output_format is None:
         # titiler's choice: PNG when some pixel is transparent, else JPEG; one dtype for both.
@@ -71,6 +62,59 @@ def image_render(
             creation.setdefault("crs", image.crs)
     content = render(data, mask if add_mask else None, img_format=output_format.driver, **creation)
     return content, output_format.mediatype
+
+
+def image_coloured(
+    image: ImageData,
+    *,
+    colormap: ColorMapType | None = None,
+    rescale: Sequence[IntervalTuple] | None = None,
+    color_formula: str | None = None,
+) -> ImageData:
+    """``image`` painted as ``image_render`` paints it, as 8-bit red, green and blue masked
+    where the image is transparent: one grey band is repeated in all three, of more bands
+    the first three are kept (two: the first, as grey). Images of different sources drawn
+    this way can be merged into one mosaic."""
+    data, mask, output_range = _image_painted(
+        image, colormap=colormap, rescale=rescale, color_formula=color_formula
+    )
+    if data.dtype != np.uint8:
+        data = rescale_array(data, mask, in_range=output_range)
+    bands = data[:3] if data.shape[0] >= 3 else np.repeat(data[:1], 3, axis=0)
+    transparent = np.repeat((mask == 0)[np.newaxis], 3, axis=0)
+    return ImageData(
+        np.ma.MaskedArray(bands, mask=transparent),
+        assets=image.assets,
+        crs=image.crs,
+        bounds=image.bounds,
+        band_names=["red", "green", "blue"],
+        metadata=image.metadata,
+    )
+
+
+def _image_painted(
+    image: ImageData,
+    *,
+    colormap: ColorMapType | None,
+    rescale: Sequence[IntervalTuple] | None,
+    color_formula: str | None,
+) -> tuple[np.ndarray, np.ndarray, Sequence[IntervalTuple]]:
+    """``image`` rescaled, colour-formula'd and colour-mapped, as titiler renders it: its
+    data, its mask (0 transparent; a colormap's alpha where the image has data) and the data's
+    range."""
+    if rescale:
+        image.rescale(rescale)
+    if color_formula:
+        image.apply_color_formula(color_formula)
+    data, mask = image.data.copy(), image.mask.copy()
+    input_range = dtype_ranges[str(data.dtype)]
+    output_range = image.dataset_statistics or (input_range,)
+    if colormap:
+        data, alpha = apply_cmap(data, colormap)
+        output_range = (dtype_ranges[str(data.dtype)],)
+        # The colormap's alpha where the image has data; masked pixels stay transparent.
+        mask = np.where(mask != input_range[0], alpha, output_range[0][0]).astype(data.dtype)
+    return data, mask, output_range
 
 
 def _profile_overrides(output_format: ImageType) -> dict[str, Any]:

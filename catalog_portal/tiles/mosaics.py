@@ -14,6 +14,12 @@ each image asks the search layer for the items that touch it (newest first) and 
 with rio-tiler's ``mosaic_reader``; the newest item's pixels lie on top, unless
 ``pixel_selection`` asks for another of rio-tiler's methods (e.g. ``highest``: a flood's
 maximum extent from all its observations).
+
+A search of one collection draws with that collection's render defaults (tiles/renders.py); a
+search across collections draws each item with its own collection's render
+(tiles/item_renders.py), unless the request names a layer (assets or expression) for them all.
+Either way the request's rescale, colour formula and colormap apply to the merged image: across
+collections, to its painted 8-bit colours.
 """
 
 # No `from __future__ import annotations`: FastAPI must see the routes' dependencies.
@@ -46,11 +52,13 @@ from catalog_portal.tiles.catalog_items import CatalogItem
 from catalog_portal.tiles.coverage import FirstUntilCovered, footprint_coverage
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
 from catalog_portal.tiles.images import image_render
+from catalog_portal.tiles.item_renders import ItemRenderReader, item_render
 from catalog_portal.tiles.limits import MAX_SIDE, MAX_STACKED_PIXELS, TILE_SIDE
 from catalog_portal.tiles.reader import CatalogItemReader
-from catalog_portal.tiles.renders import render_dependencies
+from catalog_portal.tiles.renders import LAYER_PARAMETERS, render_dependencies
 from catalog_portal.tiles.search_items import (
     SearchContext,
+    across_collections,
     search_context_find,
     search_extent_find,
     search_items_find,
@@ -90,8 +98,15 @@ class SearchMosaic:
 
     @property
     def renders(self) -> dict[str, Any]:
-        """The renders of the search's (first) collection: the render defaults' source."""
+        """The renders of the search's collection: the render defaults' source."""
         return self.context.renders
+
+    @property
+    def drawn_per_item(self) -> bool:
+        """Whether each item is drawn with its own collection's render: a search across
+        collections, whose request names no layer of its own (assets or expression)."""
+        named = any(name in self.request.query_params for name in LAYER_PARAMETERS)
+        return across_collections(self.context.search) and not named
 
 
 def search_context(
@@ -123,6 +138,8 @@ class SearchBackend(BaseBackend):
         self.bounds = self.input.context.bounds
         self.crs = WGS84_CRS
         self.minzoom, self.maxzoom = self.tms.minzoom, self.tms.maxzoom
+        if self.input.drawn_per_item:
+            self.reader = ItemRenderReader
 
     def assets_for_tile(self, x: int, y: int, z: int, **kwargs: Any) -> list[CatalogItem]:
         """The search's items that touch tile x/y/z, newest first."""
@@ -163,7 +180,11 @@ class SearchBackend(BaseBackend):
                 private=found.restricted,
                 per_user=True,
             )
-            self.found[bbox] = found.items
+            items = found.items
+            if self.input.drawn_per_item:
+                # Left out, not failed: an item with nothing to draw hides nothing below it.
+                items = tuple(item for item in items if item_render(item) is not None)
+            self.found[bbox] = items
         return list(self.found[bbox])
 
     def tile(self, x: int, y: int, z: int, **kwargs: Any) -> tuple[ImageData, list[str]]:

@@ -48,6 +48,8 @@ class SearchContext:
 
     search_id: str
     search: ItemSearch = field(compare=False)
+    # The renders of its one collection; none for a search across collections (all of them
+    # or several), whose items are drawn each with its own collection's (tiles/item_renders.py).
     renders: dict[str, Any] = field(compare=False)
     bounds: BBox
     # Who found it (set per request, never cached): their items are the mosaic's.
@@ -82,11 +84,16 @@ def _search_context(viewer: Viewer, search_id: str) -> SearchContext | None:
     return SearchContext(
         search_id=search_id,
         search=search,
-        renders=renders_of(by_id[search.collections[0]]) if search.collections else {},
+        renders=renders_of(by_id[search.collections[0]]) if not across_collections(search) else {},
         bounds=tuple(float(v) for v in search.bbox)
         if search.bbox
         else collections_extent(searched),
     )
+
+
+def across_collections(search: ItemSearch) -> bool:
+    """Whether ``search`` spans several collections (or all): no one render fits its items."""
+    return len(search.collections or ()) != 1
 
 
 def search_extent_find(*, context: SearchContext) -> BBox:
