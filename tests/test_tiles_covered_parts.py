@@ -9,6 +9,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 import rasterio
 import requests
@@ -20,6 +21,7 @@ from catalog_portal.tiles.reader import AssetReader
 from tests.test_tiles import (  # noqa: F401 - fresh_lookups: a fixture
     GFM,
     ORTHO,
+    S1,
     WEB_MERCATOR,
     fresh_lookups,
     image_read,
@@ -76,21 +78,28 @@ def test_a_zoomed_out_mosaic_tile_over_small_orthophotos_reads_only_where_they_l
 
 
 @pytest.mark.parametrize(
-    "collection, zoom, options",
+    "collection, zoom, options, same_share",
     [
-        (ORTHO, 10, {}),
-        (ORTHO, 10, {"expression": "b4-b1"}),
-        (ORTHO, 14, {"indexes": (1, 2, 3)}),
-        (ORTHO, 17, {}),  # finer than the file: the tile's own pixels
-        (GFM, 8, {}),
-        (GFM, 12, {}),
+        (ORTHO, 10, {}, 0.999),
+        (ORTHO, 10, {"expression": "b4-b1"}, 0.999),
+        (ORTHO, 12, {"indexes": (1, 2, 3)}, 0.999),
+        (ORTHO, 14, {}, 0.999),  # within twice the coarsest overview: rio-tiler's own read
+        (ORTHO, 17, {}, 0.999),
+        (GFM, 8, {}, 0.999),
+        (GFM, 12, {}, 0.999),
+        # Speckle: where the approximate transformer's chunks differ, a neighbour's value shows.
+        (S1, 8, {}, 0.5),
+        (S1, 12, {}, 0.999),
     ],
 )
-def test_a_tile_a_file_covers_part_of_is_rio_tilers_own_tile(demo_files, collection, zoom, options):
-    """The pixels of rio-tiler's reader. GDAL's approximate transformer (within 1/8 pixel,
-    interpolated over each chunk it warps) may take a neighbouring source pixel for another
-    chunk: allowed for at most 0.1% of the pixels, and along a rotated file's edge, where that
-    neighbour lies beyond the file, in the mask of at most 1%."""
+def test_a_tile_a_file_covers_part_of_is_rio_tilers_own_tile(
+    demo_files, collection, zoom, options, same_share
+):
+    """The pixels of rio-tiler's reader, but where GDAL's approximate transformer (within 1/8
+    pixel, interpolated over each chunk it warps; the window is warped in other chunks) takes
+    a neighbouring source pixel: the share of equal pixels is at least ``same_share`` and the
+    values differ less than neighbouring pixels do. Along a rotated file's edge, where that
+    neighbour lies beyond the file, the mask may differ in at most 1% of the pixels."""
     compared = 0
     for path in demo_files_of(demo_files, collection)[:2]:
         name = reading_name(path)
@@ -104,8 +113,14 @@ def test_a_tile_a_file_covers_part_of_is_rio_tilers_own_tile(demo_files, collect
                 assert new.band_names == old.band_names
                 assert new.array.shape == old.array.shape
                 both = ~new.array.mask & ~old.array.mask
-                different = (new.array.data != old.array.data) & both
-                assert different.sum() <= math.ceil(0.001 * both.sum())
+                new_values = new.array.data[both].astype(float)
+                old_values = old.array.data[both].astype(float)
+                assert (new_values == old_values).mean() >= same_share
+                old_data = old.array.data.astype(float)
+                pairs = both[..., 1:] & both[..., :-1]
+                neighbours = np.abs(old_data[..., 1:] - old_data[..., :-1])[pairs]
+                if neighbours.size:
+                    assert np.abs(new_values - old_values).mean() <= neighbours.mean() / 2
                 masked_differently = (new.array.mask != old.array.mask).sum()
                 assert masked_differently <= math.ceil(0.01 * (~old.array.mask).sum())
                 compared += int(both.sum())

@@ -83,14 +83,18 @@ class AssetReader(Reader):
         tms_crs = self.tms.rasterio_crs
         file_bounds = grid_bounds(self)
         window = None
-        # Only rio-tiler's plain warped read of a file with overviews is cut down: no buffer,
-        # padding or VRT options (without overviews GDAL warps straight to the tile's pixels).
+        # Only rio-tiler's plain warped read is cut down (no buffer, padding or VRT options),
+        # of a tile coarser than twice the file's coarsest overview: finer tiles read an
+        # overview at most twice their side, and a file without overviews is warped straight
+        # to the tile's pixels.
         overviews = self.dataset.overviews(1)
         if file_bounds is not None and overviews and self.crs != tms_crs and not buffer:
-            if set(options) <= WINDOWED_READ_OPTIONS:
-                matrix = self.tms.matrix(tile_z)
-                height, width = tilesize or matrix.tileHeight, tilesize or matrix.tileWidth
-                tile_bounds = tuple(self.tms.xy_bounds(Tile(tile_x, tile_y, tile_z)))
+            matrix = self.tms.matrix(tile_z)
+            height, width = tilesize or matrix.tileHeight, tilesize or matrix.tileWidth
+            tile_bounds = tuple(self.tms.xy_bounds(Tile(tile_x, tile_y, tile_z)))
+            file_resolution = (file_bounds[2] - file_bounds[0]) / self.dataset.width
+            decimation = (tile_bounds[2] - tile_bounds[0]) / width / file_resolution
+            if set(options) <= WINDOWED_READ_OPTIONS and decimation > 2 * max(overviews):
                 window = covered_window(
                     tile_bounds=tile_bounds, file_bounds=file_bounds, height=height, width=width
                 )
