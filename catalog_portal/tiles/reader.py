@@ -12,15 +12,19 @@ from morecantile import Tile, TileMatrixSet
 from rasterio.crs import CRS
 from rasterio.errors import RasterioIOError
 from rasterio.warp import transform_bounds
+from rio_tiler import reader
 from rio_tiler.constants import WGS84_CRS
 from rio_tiler.errors import InvalidAssetName
+from rio_tiler.expression import parse_expression
 from rio_tiler.io import Reader, STACReader
 from rio_tiler.models import ImageData
-from rio_tiler.types import AssetInfo, AssetType, BBox
+from rio_tiler.types import AssetInfo, AssetType, BBox, Indexes
+from rio_tiler.utils import get_vrt_transform
 
 from catalog_portal.catalog.asset_redirects import redirects_stay_inside
 from catalog_portal.catalog.asset_sources import AssetSource, asset_source
 from catalog_portal.tiles.catalog_items import CatalogItem
+from catalog_portal.tiles.covered_parts import covered_window, image_paste, vrt_window
 from catalog_portal.tiles.datum import reading_name, remote_reading_name
 from catalog_portal.tiles.error_responses import (
     AssetFileMissing,
@@ -33,6 +37,16 @@ logger = logging.getLogger(__name__)
 
 # What an asset's options may ask of its read (tiles/renders.py parses them).
 ASSET_READ_OPTIONS = ("indexes", "expression")
+# Options of a tile that rio-tiler's low-level read takes as they are (the others, such as
+# padding, buffer or vrt_options, change the grid read: those tiles are rio-tiler's own).
+WINDOWED_READ_OPTIONS = {
+    "nodata",
+    "out_dtype",
+    "resampling_method",
+    "reproject_method",
+    "unscale",
+    "post_process",
+}
 
 
 class AssetReader(Reader):
@@ -51,6 +65,78 @@ class AssetReader(Reader):
             return super().tile_exists(tile_x, tile_y, tile_z)
         file_west, file_south, file_east, file_north = bounds
         return west < file_east and east > file_west and south < file_north and north > file_south
+
+    def tile(
+        self,
+        tile_x: int,
+        tile_y: int,
+        tile_z: int,
+        tilesize: int | None = None,
+        indexes: Indexes | None = None,
+        expression: str | None = None,
+        buffer: float | None = None,
+        **kwargs: Any,
+    ) -> ImageData:
+        """rio-tiler's tile; of a tile the file covers only part of, only that part of
+        rio-tiler's read is made (``covered_parts.py``: why)."""
+        options = {**self.options, **kwargs}
+        tms_crs = self.tms.rasterio_crs
+        file_bounds = grid_bounds(self)
+        window = None
+        # Only rio-tiler's plain warped read is cut down (no buffer, padding or VRT options),
+        # of a tile coarser than twice the file's coarsest overview: finer tiles read an
+        # overview at most twice their side, and a file without overviews is warped straight
+        # to the tile's pixels.
+        overviews = self.dataset.overviews(1)
+        if file_bounds is not None and overviews and self.crs != tms_crs and not buffer:
+            matrix = self.tms.matrix(tile_z)
+            height, width = tilesize or matrix.tileHeight, tilesize or matrix.tileWidth
+            tile_bounds = tuple(self.tms.xy_bounds(Tile(tile_x, tile_y, tile_z)))
+            file_resolution = (file_bounds[2] - file_bounds[0]) / self.dataset.width
+            decimation = (tile_bounds[2] - tile_bounds[0]) / width / file_resolution
+            if set(options) <= WINDOWED_READ_OPTIONS and decimation > 2 * max(overviews):
+                window = covered_window(
+                    tile_bounds=tile_bounds, file_bounds=file_bounds, height=height, width=width
+                )
+        if window is None or not self.tile_exists(tile_x, tile_y, tile_z):
+            return super().tile(
+                tile_x, tile_y, tile_z, tilesize, indexes, expression, buffer, **kwargs
+            )
+        self.options_check({**options, "indexes": indexes, "expression": expression})
+        read_size_check(
+            area=window.bounds,
+            file_bounds=file_bounds,
+            file_shape=(self.dataset.height, self.dataset.width),
+            overviews=overviews,
+            width=window.width,
+            height=window.height,
+            max_size=None,
+        )
+        # rio-tiler's own VRT of the whole tile (reader.part), read through the window.
+        transform, vrt_width, vrt_height = get_vrt_transform(
+            self.dataset, tile_bounds, height, width, dst_crs=tms_crs
+        )
+        image = reader.read(
+            self.dataset,
+            indexes=parse_expression(expression) if expression else indexes,
+            width=window.width,
+            height=window.height,
+            window=vrt_window(
+                window=window, height=height, width=width, vrt_shape=(vrt_height, vrt_width)
+            ),
+            vrt_options={
+                "crs": tms_crs,
+                "transform": transform,
+                "width": vrt_width,
+                "height": vrt_height,
+                "dtype": self.dataset.dtypes[0],
+            },
+            **options,
+        )
+        image.assets = [self.input]
+        if expression:
+            image = image.apply_expression(expression)
+        return image_paste(image, window=window, height=height, width=width, bounds=tile_bounds)
 
     def part(
         self,
