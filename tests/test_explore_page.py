@@ -206,7 +206,7 @@ def test_rows_show_a_lazy_preview_and_the_collections_key_properties(client, ort
     row = html.split('data-item-id="tile-11"')[1].split("</li>")[0]
     assert '<a href="/collections/orthos/items/tile-11/">' in row
     assert (
-        '<img class="result-preview" src="/tiles/collections/orthos/items/tile-11/preview.png'
+        '<img class="result-preview" data-src="/tiles/collections/orthos/items/tile-11/preview.png'
         "?max_size=96" in row
     )
     assert 'loading="lazy"' in row and 'alt="Image preview"' in row

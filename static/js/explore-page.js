@@ -6,7 +6,7 @@ import { addFootprints, addTileLayer, onStyleReady, createMap, geometryBounds, s
 import { rectanglePolygon, setUpAreaDrawing } from "./area-draw.js";
 import { setUpTypedArea } from "./area-typed.js";
 import "./explore-form.js";
-import "./explore-views.js";
+import { loadRowPreviews } from "./explore-views.js";
 
 const form = document.getElementById("explore-form");
 const bboxInput = document.getElementById("bbox");
@@ -90,6 +90,15 @@ onStyleReady(map, () => {
   map.addSource("drawn", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
   map.addLayer({ id: "drawn", type: "line", source: "drawn", paint: { "line-color": "#f0a000", "line-width": 2, "line-dasharray": [2, 1] } });
   showArea();
+  // The footprints first, then the rows' previews: once their source is loaded and drawn
+  // (or after 3 s, whatever happens to the map).
+  const footprintsLoaded = (event) => {
+    if (event.sourceId !== "results" || !event.isSourceLoaded) return;
+    map.off("sourcedata", footprintsLoaded);
+    map.once("render", () => requestAnimationFrame(loadRowPreviews));
+  };
+  map.on("sourcedata", footprintsLoaded);
+  setTimeout(loadRowPreviews, 3000);
   if (area) {
     map.fitBounds(area, { padding: 30, duration: 0 });
   } else if (features.features.length) {

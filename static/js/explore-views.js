@@ -23,6 +23,16 @@ if (layout && switcher) {
   });
 }
 
+// Row previews come from the same tile server as the map: they are asked for once the map's
+// footprints are drawn (explore-page.js calls this), so that twenty small images do not hold
+// back the first usable map (bench/pages.py --explore-map: about 0.2–0.5 s sooner).
+export function loadRowPreviews() {
+  for (const image of document.querySelectorAll("img.result-preview[data-src]")) {
+    image.src = image.dataset.src;
+    image.removeAttribute("data-src");
+  }
+}
+
 // A row whose preview cannot be drawn (no raster, or the tile server refused it) keeps an
 // empty frame instead of a broken-image icon.
 for (const image of document.querySelectorAll("img.result-preview")) {
