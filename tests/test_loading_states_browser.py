@@ -70,8 +70,8 @@ def test_when_every_preview_tile_fails_the_map_says_preview_unavailable(page, de
     page.route(MOSAIC_TILES, lambda route: route.fulfill(status=failure, body=""))
     page.goto(f"{demo_server}/explore/?collection=sentinel-2-l2a&preview=1")
     preview_settled(page)
-    status = page.get_by_role("status").filter(has_text="Preview unavailable")
-    assert status.is_visible()
+    # The text comes a frame after the state (so that screen readers announce it): waited for.
+    expect(page.get_by_role("status").filter(has_text="Preview unavailable")).to_be_visible()
     assert page.locator("#preview-status").get_attribute("data-state") == "failed"
     page.screenshot(path=ARTIFACTS / f"explore-preview-unavailable-{failure}.png")
 
@@ -112,7 +112,7 @@ def test_a_thumbnail_that_fails_says_so_in_its_place(page, demo_server):
     page.goto(f"{demo_server}/catalog/")
     frame = page.locator("[data-image-frame]").first
     page.wait_for_selector("[data-image-frame][data-state='failed']", timeout=30_000)
-    assert frame.get_by_text("Image unavailable").is_visible()
+    expect(frame.get_by_text("Image unavailable")).to_be_visible()
     assert frame.get_by_text("Loading…").count() == 0
 
 
