@@ -109,7 +109,6 @@ def explore(request: HttpRequest) -> HttpResponse:
     features = [
         {
             "type": "Feature",
-            "id": index,
             "geometry": item.geometry,
             "properties": {
                 "id": item.stac_id,
@@ -117,7 +116,7 @@ def explore(request: HttpRequest) -> HttpResponse:
                 "datetime": item.datetime.isoformat(),
             },
         }
-        for index, item in enumerate(page.items)
+        for item in page.items
     ]
     # The chosen collection's dates bound the date inputs and, when dates were searched and
     # nothing matched, are offered as the search that finds its items.
