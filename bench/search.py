@@ -80,6 +80,24 @@ def scenarios(rng: random.Random, n: int):
             for _ in range(n)
         ],
     )
+    # Without collections: every collection the caller sees (issue 17, points 3 to 5).
+    for sortby in ("properties.eo:cloud_cover", "-properties.eo:cloud_cover"):
+        yield (
+            f"sortby={sortby} without collections, limit 30",
+            [get(sortby=sortby, limit=30) for _ in range(n)],
+        )
+    yield (
+        "CQL2 eo:cloud_cover < 0.05, limit 30",
+        [get(collections=COLLECTION, filter="eo:cloud_cover < 0.05", limit=30) for _ in range(n)],
+    )
+    yield (
+        "CQL2 eo:cloud_cover < 0.05 without collections, limit 30",
+        [get(filter="eo:cloud_cover < 0.05", limit=30) for _ in range(n)],
+    )
+    yield (
+        "bbox without collections, limit 30",
+        [get(bbox=bbox(), limit=30) for _ in range(n)],
+    )
 
 
 def main() -> None:
