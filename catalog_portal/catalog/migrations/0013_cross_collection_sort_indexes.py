@@ -21,8 +21,9 @@ many) and walked the datetime index past 62,000 items (0.2 to 3 s) instead of re
 
 Statistics on `jsonb_typeof(property)` (PostgreSQL 14+) keep that estimate when a comparison
 also asks that the value is a number (CQL2 type semantics): without them, the planner guesses
-that 0.5 % of the items pass such a test, and would read a broad range such as
-`eo:cloud_cover < 5` from the index and sort 50,000 items.
+that 0.5 % of the items pass such a test: `eo:cloud_cover < 2` was then estimated at 101
+items, read its 19,802 from the index and sorted them (1.8 s) where walking the datetime index
+takes under 50 ms.
 """
 
 from django.db import migrations
