@@ -365,3 +365,71 @@ def test_a_search_reads_the_callers_scope_once_anonymous_or_with_a_token(
     with django_assert_max_num_queries(3):
         items = client.get(f"{API}/collections/secret/items", headers=headers)
     assert [f["id"] for f in items.json()["features"]] == ["secret-item"]
+
+
+# --- which sorts a search may ask for (catalog/search/sorting.py) -------------------------
+
+
+@pytest.fixture
+def small_and_big(catalogue, make_collection, make_item, settings):
+    """public-s2 (7 items) counts as big: sorting more than 5 items needs an index."""
+    settings.SEARCH_SORT_SCAN_MAX_ITEMS = 5
+    small = make_collection("small")
+    for n in range(3):
+        make_item(small, f"small-{n}", datetime=f"2021-09-{n + 1:02d}T10:00:00Z", platform="s2a")
+    return catalogue[0], small
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sortby": "platform"},
+        {"sortby": "-properties.platform"},
+        {"sortby": "start_datetime"},
+        {"sortby": "id"},  # id needs one collection for its index
+        {"sortby": "platform,-eo:cloud_cover", "collections": "public-s2"},
+        {"sortby": "platform", "collections": "public-s2,small"},
+    ],
+)
+def test_a_sort_no_index_serves_over_many_items_is_400_naming_what_may_sort(
+    client, small_and_big, params
+):
+    response = get(client, "/search", **params)
+    assert response.status_code == 400
+    description = response.json()["description"]
+    assert description.startswith("sortby")
+    assert "eo:cloud_cover" in description and "datetime" in description
+    assert "collections" in description
+
+
+def test_a_post_search_gets_the_same_400_for_a_sort_no_index_serves(client, small_and_big):
+    body = {"sortby": [{"field": "properties.platform", "direction": "desc"}]}
+    response = post(client, "/search", body)
+    assert response.status_code == 400
+    assert response.json()["description"].startswith("sortby")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sortby": "datetime"},
+        {"sortby": "-datetime"},
+        {"sortby": "eo:cloud_cover"},
+        {"sortby": "-properties.eo:cloud_cover,platform"},
+        {"sortby": "-id", "collections": "public-s2"},
+        {"sortby": "platform", "collections": "small"},  # 3 items: sorting them all is cheap
+        {"sortby": "platform", "ids": "item-1,small-2"},  # at most one item per id and collection
+    ],
+)
+def test_indexed_sorts_and_sorts_of_few_items_are_answered(client, small_and_big, params):
+    response = get(client, "/search", **params)
+    assert response.status_code == 200, response.json()
+
+
+def test_a_small_collections_items_sort_by_any_property_and_a_big_ones_do_not(
+    client, small_and_big
+):
+    response = get(client, "/collections/small/items", sortby="-platform,id")
+    assert response.status_code == 200
+    assert [f["id"] for f in response.json()["features"]] == ["small-0", "small-1", "small-2"]
+    assert get(client, "/collections/public-s2/items", sortby="platform").status_code == 400

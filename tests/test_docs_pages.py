@@ -41,3 +41,15 @@ def test_the_german_docs_show_the_same_code_as_the_english(client, db, slug):
         return re.findall(r"<pre[^>]*><code[^>]*>.*?</code></pre>", page, re.S)
 
     assert code_blocks("de") == code_blocks("en") != []
+
+
+@pytest.mark.parametrize(("language", "number"), [("en", "25,000"), ("de", "25.000")])
+def test_the_api_page_lists_the_sortable_keys_and_this_portals_sort_limit(
+    client, db, settings, language, number
+):
+    settings.SEARCH_SORT_SCAN_MAX_ITEMS = 25_000
+    page = client.get("/docs/stac-api/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert "{sort_scan_max_items}" not in page
+    assert f"{number} " in page
+    for key in ("datetime", "eo:cloud_cover", "id"):
+        assert f"<code>{key}</code>" in page

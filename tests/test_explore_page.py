@@ -172,6 +172,30 @@ def test_the_sort_choice_offers_dates_and_the_collections_sortable_properties(cl
     assert ("-max_gsd", " selected") in options
 
 
+def sort_options(html: str) -> list[str]:
+    menu = html.split('name="sort"')[1].split("</select>")[0]
+    return re.findall(r'<option value="(-?[\w:.]+)"', menu)
+
+
+@pytest.mark.parametrize("scan_max_items", [100, 5])
+def test_every_sort_the_page_offers_is_one_the_search_answers(
+    client, orthos, settings, scan_max_items
+):
+    settings.SEARCH_SORT_SCAN_MAX_ITEMS = scan_max_items
+    offered = sort_options(page(client, "collection=orthos"))
+    assert {"-datetime", "datetime", "eo:cloud_cover", "-eo:cloud_cover"} <= set(offered)
+    for sort in offered:
+        assert sort_options(page(client, f"collection=orthos&sort={sort}")) == offered
+
+
+def test_a_big_collection_is_offered_only_the_sorts_an_index_serves(client, orthos, settings):
+    settings.SEARCH_SORT_SCAN_MAX_ITEMS = 5  # orthos' 12 items are many
+    offered = sort_options(page(client, "collection=orthos"))
+    assert offered == ["-datetime", "datetime", "eo:cloud_cover", "-eo:cloud_cover"]
+    html = page(client, "collection=orthos&sort=max_gsd", status=400)
+    assert "sort: &#x27;max_gsd&#x27; is not one of" in html
+
+
 def test_sorted_pages_keep_their_order_across_the_token(client, orthos):
     html = page(client, "collection=orthos&sort=max_gsd&limit=10")
     assert result_ids(html) == [f"tile-{n:02d}" for n in range(10)]

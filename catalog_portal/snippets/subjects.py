@@ -26,7 +26,11 @@ def search_spec_read(*, viewer: Viewer, query: QueryDict, absolute: Absolute) ->
     chosen = chosen_collection(query, collections=overview.collections)
     if query.get("collection") and chosen is None:
         return None
-    state = explore_state(query, queryables=chosen.queryables if chosen else {})
+    state = explore_state(
+        query,
+        queryables=chosen.queryables if chosen else {},
+        collection_items=chosen.item_count if chosen else 0,
+    )
     state.search()  # checks what the page checks (dates in order, filter values typed)
     search = {**state.mosaic_search(), "limit": PAGE_SIZE}
     explore_query = state.query(preview="")

@@ -2,7 +2,8 @@
 translations in ``docs/<language>/<slug>.md``; a page not translated is shown in English.
 
 ``{portal}`` in a page stands for the portal's own address, so examples name the host the
-reader is on.
+reader is on; ``{sort_scan_max_items}`` for the setting of that name, as the reader writes
+numbers.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 
 from catalog_portal.web.markdown import markdown_html
@@ -35,7 +38,12 @@ def doc_page(slug: str, *, portal_url: str, language: str) -> DocPage | None:
     if slug not in ORDER:
         return None
     path = _source(slug, language)
-    text = path.read_text(encoding="utf-8").replace("{portal}", portal_url.rstrip("/"))
+    sort_scan_max_items = number_format(settings.SEARCH_SORT_SCAN_MAX_ITEMS, force_grouping=True)
+    text = (
+        path.read_text(encoding="utf-8")
+        .replace("{portal}", portal_url.rstrip("/"))
+        .replace("{sort_scan_max_items}", sort_scan_max_items)
+    )
     return DocPage(slug=slug, title=_title(path), html=markdown_html(text))
 
 

@@ -27,6 +27,8 @@ from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.queryables import queryables_ranked
 from catalog_portal.catalog.search import ItemSearch, limits, search_from_params
 from catalog_portal.catalog.search.exceptions import InvalidParameter
+from catalog_portal.catalog.search.params import SortKey
+from catalog_portal.catalog.search.sorting import sort_is_allowed
 from catalog_portal.lib.urls import item_tiles_path_build
 from catalog_portal.web.metadata import field_spec, value_html
 
@@ -73,6 +75,7 @@ class ExploreState:
     preview: bool = False  # the map shows the results' images as a mosaic
     sort: str = DEFAULT_SORT
     limit: int = PAGE_SIZE
+    collection_items: int = 0  # the chosen collection's items: which sorts it allows
 
     @property
     def property_filters_set(self) -> int:
@@ -161,9 +164,13 @@ class ExploreState:
 
     def sort_choices(self) -> list[tuple[str, str]]:
         """The orders the results may take: by date both ways, then each sortable property
-        (numbers and enums) both ways, as (``sort`` value, label)."""
+        (numbers and enums) both ways that the search layer allows for the chosen collection
+        (see search/sorting.py), as (``sort`` value, label)."""
         choices = [("-datetime", _("Newest first")), ("datetime", _("Oldest first"))]
         for control in self.filters:
+            key = (SortKey(control.name),)
+            if not sort_is_allowed(key, searched_items=self.collection_items, one_collection=True):
+                continue
             if control.kind == "range":
                 ascending, descending = _("lowest first"), _("highest first")
             elif control.kind == "choice":
@@ -190,12 +197,19 @@ def explore_request(
     chosen = chosen_collection(query, collections=collections)
     if query.get("collection") and chosen is None:
         raise InvalidParameter("collection", "no such collection")
-    return chosen, explore_state(query, queryables=chosen.queryables if chosen else {})
+    return chosen, explore_state(
+        query,
+        queryables=chosen.queryables if chosen else {},
+        collection_items=chosen.item_count if chosen else 0,
+    )
 
 
-def explore_state(query: QueryDict, *, queryables: dict[str, dict[str, Any]]) -> ExploreState:
+def explore_state(
+    query: QueryDict, *, queryables: dict[str, dict[str, Any]], collection_items: int = 0
+) -> ExploreState:
     """Read the state from a query string; ``queryables`` (the chosen collection's) decide
-    which property filters exist. Raises InvalidParameter naming the bad parameter."""
+    which property filters exist, and its ``collection_items`` which of them may sort.
+    Raises InvalidParameter naming the bad parameter."""
     state = ExploreState(
         collection=query.get("collection", "").strip(),
         start=_date(query.get("start", ""), "start"),
@@ -204,6 +218,7 @@ def explore_state(query: QueryDict, *, queryables: dict[str, dict[str, Any]]) ->
         token=query.get("token", ""),
         preview=query.get("preview") == "1",
         limit=_page_size(query.get("limit", "")),
+        collection_items=collection_items,
     )
     for name, schema in queryables_ranked(queryables):  # most useful first
         control = _control(name, schema, query)

@@ -19,6 +19,7 @@ from catalog_portal.catalog.search import keyset
 from catalog_portal.catalog.search.cql2_filter import filter_condition
 from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.params import DEFAULT_LIMIT, SortKey, bbox_geometry
+from catalog_portal.catalog.search.sorting import sort_check
 from catalog_portal.catalog.spatial import FootprintIntersects
 
 
@@ -146,6 +147,16 @@ def item_search(
     """
     viewer = search_viewer(user=user, viewer=viewer)
     items, known = matching_items(viewer=viewer, search=search)
+    searched = searched_collections(search, known)
+    # At most one item per id in each collection: ids bound a search however large its
+    # collections are.
+    bound = len(search.ids) * len(searched) if search.ids else None
+    total = sum(c.item_count for c in searched)
+    sort_check(
+        search.sortby,
+        searched_items=total if bound is None else min(total, bound),
+        one_collection=len(searched) == 1,
+    )
     keys = keyset.sort_keys(search.sortby)
     boundary = keyset.Token.decode(token, keys) if token else None
     page_query = items
@@ -179,9 +190,14 @@ def item_search(
     return page
 
 
+def searched_collections(search: ItemSearch, known: dict[int, Collection]) -> list[Collection]:
+    """The collections ``search`` reads: those it names, or else every visible one (no query)."""
+    if not search.collections:
+        return list(known.values())
+    return [c for c in known.values() if c.stac_id in search.collections]
+
+
 def whole_collections_count(search: ItemSearch, known: dict[int, Collection]) -> int:
     """The items of the collections a collections-only search selects: counted at ingest, so
     their total costs nothing here."""
-    if not search.collections:
-        return sum(c.item_count for c in known.values())
-    return sum(c.item_count for c in known.values() if c.stac_id in search.collections)
+    return sum(c.item_count for c in searched_collections(search, known))
