@@ -16,7 +16,8 @@ from catalog_portal.catalog.queryables import collection_queryables_declare
 
 API = "/api/v1"
 
-# The property "reading" of each item of the collection "mixed" ("missing" has none).
+# The property "reading" of each item of the collection "mixed" ("missing" has none). Lists and
+# objects are there because PostgreSQL orders them around numbers (an empty list before null).
 READINGS = {
     "int-3": 3,
     "float-4.5": 4.5,
@@ -29,6 +30,9 @@ READINGS = {
     "true": True,
     "false": False,
     "null": None,
+    "empty-list": [],
+    "list": [1],
+    "object": {"a": 1},
 }
 EVERY = set(READINGS) | {"missing"}
 NUMBERS = {"int-3", "float-4.5", "int-10", "float-10.0", "int-minus-2"}
@@ -36,8 +40,8 @@ NUMBERS = {"int-3", "float-4.5", "int-10", "float-10.0", "int-minus-2"}
 
 @pytest.fixture
 def mixed(make_collection, make_item):
-    """Items whose "reading" is a number, a numeric string, a string, a boolean, null or
-    missing: no type of it can be derived, so each filter's literal decides."""
+    """Items whose "reading" is a number, a numeric string, a string, a boolean, a list, an
+    object, null or missing: no type of it can be derived, so each filter's literal decides."""
     collection = make_collection("mixed")
     for n, (name, value) in enumerate([*READINGS.items(), ("missing", None)]):
         without = ("reading",) if name == "missing" else ()
