@@ -89,6 +89,24 @@ def queryables_for(*, collections: Iterable[Collection]) -> dict[str, Any]:
     }
 
 
+def queryables_types(*, collections: Iterable[Collection]) -> dict[str, str]:
+    """The JSON type of each property whose type ``collections``' queryables declare alike
+    (number, string, boolean, array or object; an integer is a number), for the search to
+    compare it as (no query). A property the collections declare with different types is left
+    out: each filter's literal then decides, as for a property nobody declares."""
+    types: dict[str, str] = {}
+    disagreeing: set[str] = set()
+    for collection in collections:
+        for name, schema in collection.queryables.items():
+            kind = schema.get("type") if isinstance(schema, dict) else None
+            if not isinstance(kind, str):
+                continue
+            kind = "number" if kind == "integer" else kind
+            if types.setdefault(name, kind) != kind:
+                disagreeing.add(name)
+    return {name: kind for name, kind in types.items() if name not in disagreeing}
+
+
 def queryables_ranked(queryables: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """``queryables`` most useful first: the common extension fields, then by name (the
     database does not keep the order of a JSON object's keys, so it is restored here)."""

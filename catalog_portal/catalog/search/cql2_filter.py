@@ -11,7 +11,9 @@ of every filtered search) is not needed: what it would refuse, the translator re
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import cql2
@@ -19,8 +21,17 @@ from django.db.models import F, Q
 from django.db.models.fields.json import KT
 
 from catalog_portal.catalog.search import limits
-from catalog_portal.catalog.search.columns import COLUMNS, TEMPORAL, compare, field_path
+from catalog_portal.catalog.search.columns import COLUMNS, TEMPORAL, field_path
 from catalog_portal.catalog.search.exceptions import InvalidParameter
+from catalog_portal.catalog.search.json_types import (
+    BOOLEAN,
+    INVERSE,
+    NUMBER,
+    STRING,
+    PropertyCompare,
+    PropertyIsKind,
+    json_kind,
+)
 from catalog_portal.catalog.search.like import Like
 from catalog_portal.catalog.search.params import parse_geometry, parse_timestamp
 from catalog_portal.catalog.spatial import PREDICATES, FootprintRelation
@@ -80,19 +91,35 @@ def _upgrade_draft(node: Any) -> Any:
     return node
 
 
-def filter_condition(node: Any, *, collections: set[str]) -> Q:
+def filter_condition(
+    node: Any, *, collections: set[str], types: Mapping[str, str] | None = None
+) -> Q:
     """The condition CQL2 JSON ``node`` puts on items; ``collections`` are the ids a
-    ``collection`` comparison may name (others are refused, as they do not exist)."""
-    return _Translator(collections).condition(node)
+    ``collection`` comparison may name (others are refused, as they do not exist), ``types``
+    the JSON type (number, string, boolean) that the searched collections' queryables declare
+    for a property: a literal of another type is refused."""
+    return _Translator(collections, types or {}).condition(node)
 
 
 class _Translator:
-    def __init__(self, collections: set[str]) -> None:
-        self.collections = collections
+    """CQL2 JSON to a ``Q``, with CQL2's (SQL's) three-valued logic.
 
-    def condition(self, node: Any) -> Q:
+    A comparison of a property with a literal of another type, or with a null or missing
+    value, is unknown, and so is its negation: neither matches. ``NOT`` is therefore pushed
+    down to the comparisons (De Morgan for and/or), where it inverts the operator of a typed
+    comparison (``NOT x < 5`` is ``x >= 5`` on numbers), instead of becoming SQL's NOT around
+    a two-valued condition, which would match every value the comparison could not compare.
+    Columns (id, collection, datetimes) are never null, so their negation is plain NOT.
+    """
+
+    def __init__(self, collections: set[str], types: Mapping[str, str]) -> None:
+        self.collections = collections
+        self.types = types
+
+    def condition(self, node: Any, negated: bool = False) -> Q:
+        """The items where ``node`` is true (where it is false, when ``negated``)."""
         if isinstance(node, bool):
-            return Q() if node else Q(pk__in=[])
+            return Q() if node != negated else Q(pk__in=[])
         if not isinstance(node, dict) or "op" not in node:
             raise InvalidParameter(P, f"expected a condition, found {json.dumps(node)[:80]}")
         op, args = str(node["op"]).lower(), node.get("args", [])
@@ -103,34 +130,36 @@ class _Translator:
         if op in ("and", "or") and len(args) < 2:
             raise InvalidParameter(P, f"the operator {node['op']!r} takes two or more arguments")
         if op in ("and", "or"):
-            parts = [self.condition(arg) for arg in args]
+            parts = [self.condition(arg, negated) for arg in args]
+            conjunction = (op == "and") != negated  # not (a and b) = not a or not b
             combined = parts[0]
             for part in parts[1:]:
-                combined = combined & part if op == "and" else combined | part
+                combined = combined & part if conjunction else combined | part
             return combined
         if op == "not":
-            return ~self.condition(args[0])
+            return self.condition(args[0], not negated)
         if op in COMPARISONS or op == "<>":
-            return self.comparison(op, args)
+            return self.comparison(op, args, negated)
         if op == "like":
-            return self.like(args)
+            return self.like(args, negated)
         if op == "between":
             name = self.property(args[0])
-            return self.compare(name, ">=", args[1]) & self.compare(name, "<=", args[2])
+            low, high = self.literals(name, args[1:], op)
+            if negated:
+                return self.compare(name, "<", low) | self.compare(name, ">", high)
+            return self.compare(name, ">=", low) & self.compare(name, "<=", high)
         if op == "in":
-            name = self.property(args[0])
-            if not isinstance(args[1], list):
-                raise InvalidParameter(P, "in takes a list of values")
-            values = [self.literal(name, v) for v in args[1]]
-            self.check_collections(name, values)
-            return Q(**{f"{field_path(name, P)}__in": values})
+            return self.among(args, negated)
         if op == "isnull":
             path = field_path(self.property(args[0]), P)
-            return Q(**{f"{path}__isnull": True}) | Q(**{path: None})
+            missing = Q(**{f"{path}__isnull": True}) | Q(**{path: None})
+            return ~missing if negated else missing
         if op.startswith("s_"):
-            return self.spatial(op[2:], args)
+            spatial = self.spatial(op[2:], args)
+            return ~spatial if negated else spatial
         if op.startswith("t_"):
-            return self.temporal(op[2:], args)
+            temporal = self.temporal(op[2:], args)
+            return ~temporal if negated else temporal
         raise InvalidParameter(P, f"the operator {node['op']!r} is not supported")
 
     # --- values ---------------------------------------------------------------------------
@@ -141,19 +170,35 @@ class _Translator:
         return node["property"].removeprefix("properties.")
 
     def literal(self, name: str, node: Any) -> Any:
+        """The value of literal ``node`` to compare ``name`` with, checked against the type
+        ``name`` has (a column's, or the one its queryables declare)."""
         if isinstance(node, dict) and "timestamp" in node:
             return parse_timestamp(node["timestamp"], P)
         if isinstance(node, dict) and "date" in node:
             return parse_timestamp(node["date"], P)
         if isinstance(node, dict | list):
             raise InvalidParameter(P, f"expected a value for {name}, found {json.dumps(node)[:80]}")
+        if node is None:
+            raise InvalidParameter(P, f"a comparison with null is never true: use {name} IS NULL")
         if name in TEMPORAL:
             if isinstance(node, str):
                 return parse_timestamp(node, P)
             raise InvalidParameter(P, f"{name} compares with a timestamp, not {json.dumps(node)}")
-        if isinstance(node, int | float) and not isinstance(node, bool):
+        kind = json_kind(node)
+        declared = STRING if name in COLUMNS else self.types.get(name)
+        if declared in (NUMBER, STRING, BOOLEAN) and kind != declared:
+            raise InvalidParameter(P, f"{name} takes a {declared}, not {json.dumps(node)}")
+        if kind == NUMBER:
             return limits.number_check(node, parameter=P)
         return node
+
+    def literals(self, name: str, nodes: list[Any], op: str) -> list[Any]:
+        """The values of ``nodes`` for ``op`` (between, in): of one type, as a property
+        cannot be two types at once."""
+        values = [self.literal(name, node) for node in nodes]
+        if name not in COLUMNS and len({json_kind(value) for value in values}) > 1:
+            raise InvalidParameter(P, f"the values {op} compares {name} with are of one type")
+        return values
 
     def check_collections(self, name: str, values: list[Any]) -> None:
         if name == "collection":
@@ -163,32 +208,60 @@ class _Translator:
 
     # --- operators ------------------------------------------------------------------------
 
-    def comparison(self, op: str, args: list) -> Q:
+    def comparison(self, op: str, args: list, negated: bool) -> Q:
         left, right = args
         if not (isinstance(left, dict) and "property" in left) and isinstance(right, dict):
             left, right, op = right, left, FLIPPED[op]
-        return self.compare(self.property(left), op, right)
+        name = self.property(left)
+        return self.compare(name, INVERSE[op] if negated else op, self.literal(name, right))
 
-    def compare(self, name: str, op: str, value_node: Any) -> Q:
-        value = self.literal(name, value_node)
+    def compare(self, name: str, op: str, value: Any) -> Q:
+        """``name <op> value``: on a column, as Django compares; on a property, only with
+        values of ``value``'s JSON type."""
         if op in ("=", "<>"):
             self.check_collections(name, [value])
         path = field_path(name, P)
-        if op == "<>":
-            return ~Q(**{path: value}) & Q(**{f"{path}__isnull": False})
-        if op == "=":
-            return Q(**{path: value})
-        return compare(path, COMPARISONS[op], value)
+        if name in COLUMNS:
+            if op == "<>":
+                return ~Q(**{path: value}) & Q(**{f"{path}__isnull": False})
+            return Q(**{f"{path}__{COMPARISONS[op]}": value})
+        if isinstance(value, dt.datetime):
+            raise InvalidParameter(
+                P, f"{name} is no timestamp column: compare it with a string, number or boolean"
+            )
+        return Q(PropertyCompare(name, op, [value]))
 
-    def like(self, args: list) -> Q:
+    def among(self, args: list, negated: bool) -> Q:
+        name = self.property(args[0])
+        if not isinstance(args[1], list) or not args[1]:
+            raise InvalidParameter(P, "in takes a list of one or more values")
+        values = self.literals(name, args[1], "in")
+        self.check_collections(name, values)
+        path = field_path(name, P)
+        if name in COLUMNS:
+            among = Q(**{f"{path}__in": values})
+            return ~among if negated else among
+        if any(isinstance(value, dt.datetime) for value in values):
+            raise InvalidParameter(
+                P, f"{name} is no timestamp column: compare it with a string, number or boolean"
+            )
+        return Q(PropertyCompare(name, "not in" if negated else "in", values))
+
+    def like(self, args: list, negated: bool) -> Q:
         name = self.property(args[0])
         pattern = args[1]
         if not isinstance(pattern, str):
             raise InvalidParameter(P, "like needs a text pattern")
         path = field_path(name, P)
-        # Properties are compared as text (->> on PostgreSQL), as a regex lookup did before.
-        text = F(path) if name in COLUMNS else KT(path)
-        return Q(Like(text, pattern))
+        if name in COLUMNS:
+            like = Q(Like(F(path), pattern))
+            return ~like if negated else like
+        declared = self.types.get(name)
+        if declared in (NUMBER, BOOLEAN):
+            raise InvalidParameter(P, f"like compares strings, and {name} is a {declared}")
+        # Strings only (a number's text does not match), read as text (->> on PostgreSQL).
+        like = Q(Like(KT(path), pattern))
+        return Q(PropertyIsKind(name, STRING)) & (~like if negated else like)
 
     def spatial(self, predicate: str, args: list) -> Q:
         if self.property(args[0]) != "geometry":

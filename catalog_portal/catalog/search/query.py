@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from catalog_portal.catalog.access import User, Viewer, viewer_read
 from catalog_portal.catalog.models import Collection, Item
+from catalog_portal.catalog.queryables import queryables_types
 from catalog_portal.catalog.search import keyset
 from catalog_portal.catalog.search.cql2_filter import filter_condition
 from catalog_portal.catalog.search.exceptions import InvalidParameter
@@ -97,12 +98,13 @@ def matching_items(
         condition &= Q(FootprintIntersects(bbox_geometry(search.bbox)))
     if search.intersects is not None:
         condition &= Q(FootprintIntersects(search.intersects))
+    searched = [by_id[c] for c in search.collections] if search.collections else known.values()
     if search.datetime is not None:
-        searched = [by_id[c] for c in search.collections] if search.collections else known.values()
         intervals = any(c.has_interval_items for c in searched)
         condition &= overlapping(*search.datetime, intervals=intervals)
     if search.filter is not None:
-        condition &= filter_condition(search.filter, collections=set(by_id))
+        types = queryables_types(collections=searched)
+        condition &= filter_condition(search.filter, collections=set(by_id), types=types)
     return items.filter(condition), known
 
 
