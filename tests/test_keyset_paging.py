@@ -112,7 +112,7 @@ def page_plan(anonymous, search: ItemSearch, token: str) -> str:
         page_query = next(
             q["sql"]
             for q in queries.captured_queries
-            if 'FROM "catalog_item"' in q["sql"] and "ORDER BY" in q["sql"]
+            if q["sql"].startswith('SELECT "catalog_item".')
         )
         cursor.execute(f"EXPLAIN {page_query}")
         return "\n".join(row[0] for row in cursor.fetchall())
