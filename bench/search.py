@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
+import time
 import urllib.parse
 
 from benchlib import (
     COLLECTION,
     DEFAULT_DATABASE,
+    database_connect,
+    percentile,
     prepare,
     production_env,
     report,
@@ -100,6 +104,78 @@ def scenarios(rng: random.Random, n: int):
     )
 
 
+# The page after DEEP items, for each order: (sortby, the same order in SQL).
+DEEP = 300_000
+CLOUD_COVER = "stac #> '{properties,eo:cloud_cover}'"
+TIEBREAKERS = "datetime DESC, stac_id, collection_id"
+DEEP_ORDERS = {
+    "": TIEBREAKERS,
+    "-properties.eo:cloud_cover": f"{CLOUD_COVER} DESC NULLS LAST, {TIEBREAKERS}",
+    "properties.eo:cloud_cover": f"{CLOUD_COVER} ASC NULLS LAST, {TIEBREAKERS}",
+}
+
+
+def deep_page_token(connection, database: str, sortby: str) -> str:
+    """The server's own next token at item DEEP of the collection in ``sortby``'s order.
+
+    Walking there by next links would take 10,000 requests; instead the rows at DEEP and
+    DEEP + 1 are found in SQL (once, OFFSET is fine here) and the server is asked for the
+    first of the two by id: its next token marks that row, and a token holds only the sort
+    values, so it serves the unfiltered search in the same order too.
+    """
+    with database_connect(database) as db:
+        ids = [
+            row[0]
+            for row in db.execute(
+                "SELECT stac_id FROM catalog_item WHERE collection_id = "
+                "(SELECT id FROM catalog_collection WHERE stac_id = %s) "
+                f"ORDER BY {DEEP_ORDERS[sortby]} OFFSET %s LIMIT 2",
+                [COLLECTION, DEEP - 1],
+            )
+        ]
+    connection.close()  # idle through the query above: the server has dropped it by now
+    query = {"collections": COLLECTION, "ids": ",".join(ids), "limit": 1, "sortby": sortby}
+    _, document = timed(connection, "GET", "/api/v1/search?" + urllib.parse.urlencode(query))
+    assert [f["id"] for f in document["features"]] == ids[:1], (ids, document["features"])
+    link = next(link for link in document["links"] if link["rel"] == "next")
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(link["href"]).query))["token"]
+
+
+def attempt(connection, path: str) -> tuple[float, int]:
+    """(milliseconds, HTTP status) of a GET: a page that times out is a figure here too."""
+    started = time.perf_counter()
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    return (time.perf_counter() - started) * 1000, response.status
+
+
+def deep_pages(connection, database: str, n: int) -> None:
+    """The page after DEEP items vs page 1 of the same search, requests interleaved."""
+    for sortby in DEEP_ORDERS:
+        query = {"collections": COLLECTION, "limit": 30} | ({"sortby": sortby} if sortby else {})
+        first = "/api/v1/search?" + urllib.parse.urlencode(query)
+        token = deep_page_token(connection, database, sortby)
+        deep = "/api/v1/search?" + urllib.parse.urlencode({**query, "token": token})
+        attempt(connection, first)  # warm-up
+        attempt(connection, deep)
+        first_times, deep_times, failed = [], [], []
+        for _ in range(n):
+            first_times.append(timed(connection, "GET", first)[0])
+            elapsed, status = attempt(connection, deep)
+            deep_times.append(elapsed)
+            if status != 200:
+                failed.append(status)
+        name = f"sortby={sortby or '(default)'}, limit 30"
+        report(f"page 1, {name}", first_times)
+        report(f"page after {DEEP:,}, {name}", deep_times)
+        if failed:
+            print(f"{'':4s}{len(failed)} of {n} deep pages failed: HTTP {sorted(set(failed))}")
+        ratio = statistics.median(deep_times) / statistics.median(first_times)
+        ratio95 = percentile(deep_times, 0.95) / percentile(first_times, 0.95)
+        print(f"{'':4s}deep page / page 1: p50 {ratio:.2f}x, p95 {ratio95:.2f}x (target <= 1.5x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -108,6 +184,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument(
+        "--only-deep-pages", action="store_true", help="measure only the deep-page scenario"
+    )
     options = parser.parse_args()
 
     env = production_env(options.database)
@@ -118,6 +197,9 @@ def main() -> None:
             f"{synthetic_count(options.database):,} synthetic items, PostgreSQL, "
             "one uvicorn worker, DEBUG off"
         )
+        deep_pages(connection, options.database, options.requests)
+        if options.only_deep_pages:
+            return
         for name, requests in scenarios(rng, options.requests):
             try:
                 timed(connection, *requests[0])  # warm-up

@@ -12,17 +12,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db.models import F, Q
-from django.db.models.expressions import OrderBy
+from django.db.models import Expression, F, Field, Q
+from django.db.models.expressions import ExpressionWrapper, OrderBy
+from django.db.models.lookups import (
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    LessThan,
+    LessThanOrEqual,
+)
 
 from catalog_portal.catalog.search import limits
-from catalog_portal.catalog.search.columns import COLUMNS, compare, field_path
+from catalog_portal.catalog.search.columns import COLUMNS, field_path
 from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.params import SortKey
 
 # Every order ends with these, so that it is total and a boundary row is unambiguous.
 TIEBREAKERS = (SortKey("datetime", True), SortKey("id"), SortKey("collection_pk"))
-TOKEN_SALT = "catalog_portal.search.token"
+# Renamed when the values a token holds change meaning, so that older tokens are refused (400)
+# instead of being read the new way: "2" holds properties as the database returns them.
+TOKEN_SALT = "catalog_portal.search.token.2"
 NOT_NULL = {"datetime", "id", "collection", "start_datetime", "end_datetime", "collection_pk"}
 
 
@@ -112,24 +121,113 @@ def ordering(keys: tuple[SortKey, ...], *, forward: bool) -> list[OrderBy]:
     return orders
 
 
-def after(keys: tuple[SortKey, ...], token: Token) -> Q:
-    """Rows after the token's row in the search's order (before it, for a backward token)."""
+def after(keys: tuple[SortKey, ...], token: Token) -> list[Q]:
+    """Rows after the token's row in the search's order (before it, for a backward token), as
+    conditions on consecutive stretches of that order: the page is read from the first
+    stretch, and from the next only while the page is not full.
+
+    The comparison chain (``k1 > X OR (k1 = X AND k2 > Y) OR ...``) says exactly which rows
+    follow, but an OR gives the index no bound: PostgreSQL would read the order's index from
+    its start and drop every row before the token. Each stretch therefore also carries the
+    redundant bound ``k1 >= X`` (``<=`` when k1 runs downwards), which the index scan starts
+    from, so a deep page costs what the first page costs.
+
+    A property's missing values sort last (ORDER BY ... NULLS LAST going forward) and
+    ``k1 >= X OR k1 IS NULL`` is no index range either. So the null part is a stretch of its
+    own: going forward from a value, the values from X on, then the nulls; going backward
+    from a null, the nulls before it, then every value. A page thus costs at most one query
+    more per nullable sort key whose null boundary it crosses (two for one property sort).
+    """
+    return _stretches(keys, token.values, forward=token.forward)
+
+
+def _stretches(keys: tuple[SortKey, ...], values: tuple[Any, ...], *, forward: bool) -> list[Q]:
+    if not keys:
+        return []
+    key, value = keys[0], values[0]
+    path = key_path(key)
+    nulls = Q(**{f"{path}__isnull": True})
+    if value is None:
+        # Nulls sort last: after a null come only nulls; before it, every value.
+        stretches = [nulls & s for s in _stretches(keys[1:], values[1:], forward=forward)]
+        if not forward:
+            stretches.append(Q(**{f"{path}__isnull": False}))
+        return stretches
+    toward = ("lt" if key.descending else "gt") if forward else ("gt" if key.descending else "lt")
+    rest = _chain(keys[1:], values[1:], forward=forward)
+    chain = sort_compare(key, toward, value) | (sort_compare(key, "exact", value) & rest)
+    stretches = [sort_compare(key, f"{toward}e", value) & chain]
+    if forward and _nullable(key):
+        stretches.append(nulls)
+    return stretches
+
+
+def _chain(keys: tuple[SortKey, ...], values: tuple[Any, ...], *, forward: bool) -> Q:
+    """The rows after (before) the given sort values, as one condition without a bound."""
     condition = Q(pk__in=[])
     equal_so_far = Q()
-    for key, value in zip(keys, token.values, strict=True):
+    for key, value in zip(keys, values, strict=True):
         path = key_path(key)
-        nullable = _nullable(key)
         if value is None:
-            # Nulls sort last: after a null come only nulls; before it, every value.
-            if not token.forward:
+            if not forward:
                 condition |= equal_so_far & Q(**{f"{path}__isnull": False})
             equal_so_far &= Q(**{f"{path}__isnull": True})
             continue
         later = "lt" if key.descending else "gt"
         earlier = "gt" if key.descending else "lt"
-        beyond = compare(path, later if token.forward else earlier, value)
-        if nullable and token.forward:
+        beyond = sort_compare(key, later if forward else earlier, value)
+        if forward and _nullable(key):
             beyond |= Q(**{f"{path}__isnull": True})
         condition |= equal_so_far & beyond
-        equal_so_far &= Q(**{path: value})
+        equal_so_far &= sort_compare(key, "exact", value)
     return condition
+
+
+LOOKUPS = {
+    "lt": LessThan,
+    "lte": LessThanOrEqual,
+    "gt": GreaterThan,
+    "gte": GreaterThanOrEqual,
+    "exact": Exact,
+}
+
+
+def sort_value(key: SortKey) -> Expression:
+    """The key's value as ORDER BY sorts it, for the token of a page's first and last row.
+
+    A property's value is kept as the database returns it (jsonb text on PostgreSQL; on
+    SQLite a number, or text, which is also what JSON null, true and false become there),
+    not decoded into Python, which would make JSON null and a missing value both None on
+    PostgreSQL, and the string "10" the number 10 on SQLite.
+    """
+    if _nullable(key):
+        return ExpressionWrapper(F(key_path(key)), output_field=Field())
+    return F(key_path(key))
+
+
+class StoredSortValue(Expression):
+    """A property's sort value from a token, back in the database's own type."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__(output_field=Field())
+        self.value = value
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        return "%s", [self.value]
+
+    def as_postgresql(self, compiler, connection) -> tuple[str, list]:
+        return "%s::jsonb", [self.value]
+
+
+def sort_compare(key: SortKey, lookup: str, value: Any) -> Q:
+    """The key ``<lookup> value`` (lt/lte/gt/gte/exact) in the order ORDER BY sorts by.
+
+    A property is compared as the database orders its JSON values across types
+    (PostgreSQL's jsonb order: null < strings < numbers < booleans; SQLite's order of what
+    it extracts: numbers < text), not with CQL2's comparison semantics, so that the rows
+    after a boundary are exactly the rows sorted after it.
+    """
+    path = key_path(key)
+    if _nullable(key):
+        return Q(LOOKUPS[lookup](F(path), StoredSortValue(value)))
+    return Q(**{f"{path}__{lookup}": value})

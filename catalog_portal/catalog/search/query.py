@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Expression, F, Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from shapely.geometry.base import BaseGeometry
 
 from catalog_portal.catalog.access import User, Viewer, viewer_read
@@ -161,16 +161,19 @@ def item_search(
     )
     keys = keyset.sort_keys(search.sortby)
     boundary = keyset.Token.decode(token, keys) if token else None
-    page_query = items
-    if boundary is not None:
-        page_query = page_query.filter(keyset.after(keys, boundary))
     forward = boundary is None or boundary.forward
-    sort_values = {f"_k{i}": F(keyset.key_path(key)) for i, key in enumerate(keys)}
-    rows = list(
-        page_query.annotate(**sort_values, **(annotations or {})).order_by(
-            *keyset.ordering(keys, forward=forward)
-        )[: search.limit + 1]
+    # A token's rows come in stretches of the order (see keyset.after), each bounded so that
+    # the index starts at the token; the next stretch is read only while the page is short.
+    stretches = keyset.after(keys, boundary) if boundary is not None else [Q()]
+    sort_values = {f"_k{i}": keyset.sort_value(key) for i, key in enumerate(keys)}
+    ordered = items.annotate(**sort_values, **(annotations or {})).order_by(
+        *keyset.ordering(keys, forward=forward)
     )
+    rows: list[Item] = []
+    for stretch in stretches:
+        rows += ordered.filter(stretch)[: search.limit + 1 - len(rows)]
+        if len(rows) > search.limit:
+            break
     more = len(rows) > search.limit
     rows = rows[: search.limit]
     if not forward:
