@@ -139,6 +139,7 @@ def test_the_rows_previews_wait_until_the_preview_mosaic_is_drawn(page, demo_ser
     # Both come from the tile server over the browser's few connections to it: the mosaic on
     # the map is what the visitor asked for, so its tiles go first.
     events: list[tuple[str, str]] = []
+
     def asked(request) -> None:
         if ROW_PREVIEWS.search(request.url):
             events.append(("row asked", request.url))
