@@ -130,3 +130,42 @@ def test_when_some_preview_tiles_fail_the_map_says_parts_could_not_be_drawn(page
     status = page.locator("#preview-status")
     assert status.get_attribute("data-state") == "partial"
     assert status.inner_text() == "Parts of the preview could not be drawn"
+
+
+ROW_PREVIEWS = re.compile(r"/tiles/collections/[^/]+/items/[^/]+/preview\.png")
+
+
+def test_the_rows_previews_wait_until_the_preview_mosaic_is_drawn(page, demo_server):
+    # Both come from the tile server over the browser's few connections to it: the mosaic on
+    # the map is what the visitor asked for, so its tiles go first.
+    events: list[tuple[str, str]] = []
+
+    def asked(request) -> None:
+        if ROW_PREVIEWS.search(request.url):
+            events.append(("row asked", request.url))
+        elif MOSAIC_TILES.search(request.url):
+            events.append(("tile asked", request.url))
+
+    page.on("request", asked)
+    page.on(
+        "requestfinished",
+        lambda request: (
+            events.append(("tile in", request.url)) if MOSAIC_TILES.search(request.url) else None
+        ),
+    )
+    page.goto(f"{demo_server}/explore/?collection=sentinel-2-l2a&preview=1")
+    preview_settled(page)
+    # The rows' images come after (a small preview of a row's own item).
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#results li img.result-preview');"
+        " return i.complete && i.naturalWidth > 0; }",
+        timeout=30_000,
+    )
+    kinds = [kind for kind, _ in events]
+    assert "row asked" in kinds
+    before_rows = kinds[: kinds.index("row asked")]
+    assert before_rows.count("tile in") >= 1
+    assert before_rows.count("tile in") == before_rows.count("tile asked"), (
+        "a row's preview was asked for while the mosaic's tiles were still loading"
+    )
+    assert page.locator("#preview-status").get_attribute("data-state") == "drawn"

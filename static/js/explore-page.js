@@ -22,6 +22,9 @@ for (const feature of features.features) {
   feature.properties.key = itemKey(feature.properties.collection, feature.properties.id);
 }
 const previewsOn = Boolean(document.getElementById("preview-toggle")?.checked);
+// Resolved at the preview's first outcome: drawn, partly drawn or failed (or no preview).
+let previewDone;
+const previewSettled = new Promise((resolve) => { previewDone = resolve; });
 
 const map = createMap(container);
 window.portalMap = map;  // for the browser tests
@@ -91,14 +94,21 @@ onStyleReady(map, () => {
   map.addLayer({ id: "drawn", type: "line", source: "drawn", paint: { "line-color": "#f0a000", "line-width": 2, "line-dasharray": [2, 1] } });
   showArea();
   // The footprints first, then the rows' previews: once their source is loaded and drawn
-  // (or after 3 s, whatever happens to the map).
+  // (or after 3 s, whatever happens to the map). With the preview mosaic on, the rows wait
+  // for its outcome (drawn, partly or not at all) instead: their twenty images share the
+  // tile server and the browser's six connections to it, and asked for first they held the
+  // mosaic's tiles back by seconds.
   const footprintsLoaded = (event) => {
     if (event.sourceId !== "results" || !event.isSourceLoaded) return;
     map.off("sourcedata", footprintsLoaded);
     map.once("render", () => requestAnimationFrame(loadRowPreviews));
   };
-  map.on("sourcedata", footprintsLoaded);
-  setTimeout(loadRowPreviews, 3000);
+  if (previewsOn) {
+    previewSettled.then(() => requestAnimationFrame(loadRowPreviews));
+  } else {
+    map.on("sourcedata", footprintsLoaded);
+    setTimeout(loadRowPreviews, 3000);
+  }
   if (area) {
     map.fitBounds(area, { padding: 30, duration: 0 });
   } else if (features.features.length) {
@@ -128,11 +138,12 @@ onStyleReady(map, () => {
 async function showPreview() {
   const toggle = document.getElementById("preview-toggle");
   const searchScript = document.getElementById("explore-search");
-  if (!toggle?.checked || !searchScript) return;
+  if (!toggle?.checked || !searchScript) { previewDone(); return; }
   const status = document.getElementById("preview-status");
   const failedLabel = toggle.dataset.failedLabel || "Preview unavailable";
   const show = (state, text = "") => {
     status.dataset.state = state;
+    if (state !== "loading") previewDone();
     // Hidden while it has nothing to say; shown before its text is set, a frame later, so
     // that screen readers have the live region when its text changes and announce it.
     if (!text) {
