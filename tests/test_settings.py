@@ -229,3 +229,17 @@ def test_serve_with_collected_static_files_answers_pages_in_production(tmp_path,
         status, body = portal.get("/")
         assert status == 200
         assert b"/static/css/portal." in body  # hashed names from the manifest
+
+
+def test_postgresql_sessions_run_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    else:  # the SQLite run checks what a PostgreSQL URL would configure
+        from catalog_portal.settings import _database
+
+        options = _database("postgres://postgres@127.0.0.1:5432/portal")["OPTIONS"]
+        assert "-c jit=off" in options["options"]
