@@ -28,7 +28,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -216,6 +218,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def synthetic_load(url: str, items: int, indexes: list[str]) -> None:
     """Time the bulk load of ``items`` synthetic items into a new database; print its size."""
     name = dj_database_url.parse(url)["NAME"]
@@ -228,14 +239,33 @@ def synthetic_load(url: str, items: int, indexes: list[str]) -> None:
         with database_connect(url, autocommit=True) as db:
             for statement in indexes:
                 db.execute(statement)
+    load_before = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    backends: dict[int, float] = {}
     started = time.perf_counter()
-    subprocess.run(
+    loader = subprocess.Popen(
         [sys.executable, "manage.py", "load_demo", "--synthetic-items", str(items), "-v0"],
         cwd=ROOT,
         env=env,
-        check=True,
     )
+    # The CPU time of PostgreSQL's processes for this database (its backend and any parallel
+    # index build workers): with the loader's, what a quiet machine would need.
+    with database_connect(url, autocommit=True) as db:
+        while loader.poll() is None:
+            pids = db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            ).fetchall()
+            for (pid,) in pids:
+                backends[pid] = max(backends.get(pid, 0.0), process_cpu_seconds(pid))
+            time.sleep(0.5)
     seconds = time.perf_counter() - started
+    if loader.returncode:
+        raise SystemExit(f"load_demo failed ({loader.returncode})")
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    loader_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+        cpu_after.ru_stime - cpu_before.ru_stime
+    )
     with database_connect(url) as db:
         count = db.execute("SELECT count(*) FROM catalog_item").fetchone()[0]
         table = db.execute("SELECT pg_table_size('catalog_item')").fetchone()[0]
@@ -247,6 +277,11 @@ def synthetic_load(url: str, items: int, indexes: list[str]) -> None:
     print(
         f"PostgreSQL, {count:,} synthetic items loaded in {seconds:.1f} s "
         f"({count / seconds:,.0f} items/s; load_demo's start-up included)"
+    )
+    print(
+        f"CPU: load_demo {loader_cpu:.1f} s, PostgreSQL {sum(backends.values()):.1f} s; "
+        f"machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+        f"({os.cpu_count()} CPUs)"
     )
 
     def line(label: str, size: int) -> str:
