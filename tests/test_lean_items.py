@@ -21,9 +21,12 @@ def item_columns() -> set[str]:
 
 
 def item_indexes() -> dict[str, list[str]]:
+    """The item table's indexes and unique constraints, with their columns."""
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, "catalog_item")
-    return {name: info["columns"] for name, info in found.items() if info["index"]}
+    return {
+        name: info["columns"] for name, info in found.items() if info["index"] or info["unique"]
+    }
 
 
 def searched_ids(client, **body) -> list[str]:
