@@ -3,6 +3,15 @@
     .venv/bin/python bench/load.py [--database postgres://postgres@127.0.0.1:5432/cp_load]
                                    [--items 200000] [--seconds 60] [--connections 32]
                                    [--workers 2]
+    .venv/bin/python bench/load.py --synthetic 1000000
+                                   [--database postgres://postgres@127.0.0.1:5432/cp_load_synthetic]
+                                   [--index "CREATE INDEX ..."]
+
+With ``--synthetic N`` it measures the bulk load instead: drops and creates the database
+(default cp_load_synthetic), migrates it, times `load_demo --synthetic-items N` and prints
+the seconds, items per second, the item table's bytes and each of its indexes', and the bytes
+per item beside pgstac's (about 660 at a million items: 521 MB table + 138 MB indexes).
+``--index`` adds an index after migrating (repeatable), to see what one more costs.
 
 Prepares the PostgreSQL database once and reuses it: migrations, the demo catalogue with its
 COGs under var/bench-load (the tiles' files) and N synthetic items (`load_demo
@@ -19,7 +28,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -45,6 +56,9 @@ from benchlib import (
 )
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/cp_load"
+SYNTHETIC_DATABASE = "postgres://postgres@127.0.0.1:5432/cp_load_synthetic"
+# stac-fastapi-pgstac 7.2 / pgstac 0.10 on the same 1,000,216 items (issue 17).
+PGSTAC_BYTES_PER_ITEM = 660
 WEIGHTS = {"search": 4, "page": 3, "tile": 3}
 REQUEST_TIMEOUT = 30
 # Distinct requests made per request type; the load draws from them at random.
@@ -204,21 +218,111 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def synthetic_load(url: str, items: int, indexes: list[str]) -> None:
+    """Time the bulk load of ``items`` synthetic items into a new database; print its size."""
+    name = dj_database_url.parse(url)["NAME"]
+    with database_connect(url, dbname="postgres", autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        db.execute(f'CREATE DATABASE "{name}"')
+    env = production_env(url)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    if indexes:
+        with database_connect(url, autocommit=True) as db:
+            for statement in indexes:
+                db.execute(statement)
+    load_before = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    backends: dict[int, float] = {}
+    started = time.perf_counter()
+    loader = subprocess.Popen(
+        [sys.executable, "manage.py", "load_demo", "--synthetic-items", str(items), "-v0"],
+        cwd=ROOT,
+        env=env,
+    )
+    # The CPU time of PostgreSQL's processes for this database (its backend and any parallel
+    # index build workers): with the loader's, what a quiet machine would need.
+    with database_connect(url, autocommit=True) as db:
+        while loader.poll() is None:
+            pids = db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            ).fetchall()
+            for (pid,) in pids:
+                backends[pid] = max(backends.get(pid, 0.0), process_cpu_seconds(pid))
+            time.sleep(0.5)
+    seconds = time.perf_counter() - started
+    if loader.returncode:
+        raise SystemExit(f"load_demo failed ({loader.returncode})")
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    loader_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+        cpu_after.ru_stime - cpu_before.ru_stime
+    )
+    with database_connect(url) as db:
+        count = db.execute("SELECT count(*) FROM catalog_item").fetchone()[0]
+        table = db.execute("SELECT pg_table_size('catalog_item')").fetchone()[0]
+        sizes = db.execute(
+            "SELECT indexrelid::regclass::text, pg_relation_size(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'catalog_item'::regclass ORDER BY 2 DESC, 1"
+        ).fetchall()
+    total = table + sum(size for _, size in sizes)
+    print(
+        f"PostgreSQL, {count:,} synthetic items loaded in {seconds:.1f} s "
+        f"({count / seconds:,.0f} items/s; load_demo's start-up included)"
+    )
+    print(
+        f"CPU: load_demo {loader_cpu:.1f} s, PostgreSQL {sum(backends.values()):.1f} s; "
+        f"machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+        f"({os.cpu_count()} CPUs)"
+    )
+
+    def line(label: str, size: int) -> str:
+        return f"{label:40s} {size / 2**20:8.1f} MB {size / count:7.0f} B/item"
+
+    print(line("table catalog_item (with TOAST)", table))
+    for index, size in sizes:
+        print(line(f"  index {index}", size))
+    ratio = total / count / PGSTAC_BYTES_PER_ITEM
+    print(line("table + indexes", total), f"({ratio:.2f}x pgstac's {PGSTAC_BYTES_PER_ITEM} B/item)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--database", default=None)
     parser.add_argument("--items", type=int, default=200_000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--synthetic", type=int, metavar="N", help="time a bulk load of N items")
+    parser.add_argument("--index", action="append", default=[], metavar="SQL")
     options = parser.parse_args()
+    options.database = options.database or (
+        SYNTHETIC_DATABASE if options.synthetic else DEFAULT_DATABASE
+    )
     if not 0 < options.seconds <= 3600 or not 0 < options.connections <= 256:
         parser.error("--seconds must be in (0, 3600] and --connections in (0, 256]")
     host = dj_database_url.parse(options.database).get("HOST") or ""
     if host not in {"127.0.0.1", "localhost", "::1", ""}:
         parser.error("--database must be on this machine (loopback): the load is local only")
+    if options.synthetic is not None:
+        if not 0 < options.synthetic <= 100_000_000:
+            parser.error("--synthetic takes a count in (0, 100,000,000]")
+        if dj_database_url.parse(options.database)["NAME"] in {"cp_bench", "postgres"}:
+            parser.error("--synthetic drops its database: name another than cp_bench")
+        synthetic_load(options.database, options.synthetic, options.index)
+        return
+    if options.index:
+        parser.error("--index goes with --synthetic")
 
     env = {**production_env(options.database), "VAR_DIR": str(ROOT / "var" / "bench-load")}
     prepare(options.database, options.items, env)

@@ -8,6 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import box, shape
 
+from catalog_portal.catalog.ingest import items_upsert
 from catalog_portal.catalog.models import Item
 from catalog_portal.catalog.spatial import FootprintIntersects
 
@@ -49,10 +50,10 @@ def footprints(make_collection, make_item):
     collection = make_collection()
     for stac_id, geometry in FOOTPRINTS.items():
         make_item(collection, stac_id, geometry=geometry)
-    make_item(collection, "no-footprint", geometry=None)
-    Item.objects.filter(stac_id="no-footprint").update(
-        geometry=None, bbox_xmin=None, bbox_ymin=None, bbox_xmax=None, bbox_ymax=None
-    )
+    # STAC allows an item without geometry (then without bbox).
+    stac = {**make_item(collection, "no-footprint").stac, "geometry": None}
+    del stac["bbox"]
+    assert not items_upsert(collection=collection, stacs=[stac]).invalid
     return collection
 
 

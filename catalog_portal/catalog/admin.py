@@ -88,7 +88,7 @@ class ItemAdmin(admin.ModelAdmin):
     # Item documents come from STAC; editing the columns by hand would desynchronise them.
     readonly_fields = [
         "collection", "stac_id", "datetime", "start_datetime", "end_datetime", "is_interval",
-        "bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax", "geometry", "created", "updated",
+        "bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax", "created", "updated",
     ]  # fmt: skip
     show_full_result_count = False  # a full count is slow at a million items
 

@@ -26,7 +26,7 @@ from catalog_portal.catalog.remote_assets import remote_asset_files
 CURATION_FIELDS = {"category", "featured", "featured_order", "visibility", "thumbnail"}
 # Item columns derived from the STAC document by item_columns().
 ITEM_COLUMNS = (
-    "datetime", "start_datetime", "end_datetime", "is_interval", "geometry",
+    "datetime", "start_datetime", "end_datetime", "is_interval",
     "bbox_xmin", "bbox_ymin", "bbox_xmax", "bbox_ymax",
 )  # fmt: skip
 
@@ -116,7 +116,6 @@ def item_columns(stac: dict) -> dict[str, Any]:
         "start_datetime": start or when,
         "end_datetime": end or when,
         "is_interval": not ((start or when) == (end or when) == when),
-        "geometry": stac.get("geometry"),
         "bbox_xmin": None,
         "bbox_ymin": None,
         "bbox_xmax": None,
@@ -128,10 +127,7 @@ def item_columns(stac: dict) -> dict[str, Any]:
         raise InvalidStac(stac_id, str(error)) from None
     if footprint.bounds is not None:
         xmin, ymin, xmax, ymax = footprint.bounds
-        columns.update(
-            geometry=footprint.geometry, bbox_xmin=xmin, bbox_ymin=ymin, bbox_xmax=xmax,
-            bbox_ymax=ymax,
-        )  # fmt: skip
+        columns.update(bbox_xmin=xmin, bbox_ymin=ymin, bbox_xmax=xmax, bbox_ymax=ymax)
     # Our own checks come first for their clearer messages; pystac then checks the rest.
     try:
         pystac.Item.from_dict(stac, preserve_dict=True, migrate=False)

@@ -1,8 +1,10 @@
 """The catalogue: STAC collections and items.
 
 Each row keeps its STAC document whole (``stac``) and copies out what is searched or sorted
-into indexed columns. On PostgreSQL a migration adds a PostGIS ``geom`` column to items,
-generated from ``geometry`` by the database itself (see ``migrations/0002_postgis.py``).
+into indexed columns. An item's footprint is stored once, in its document: on PostgreSQL a
+migration adds a PostGIS ``geom`` column generated from the document's geometry by the
+database itself (see ``migrations/0014_lean_items.py``); on SQLite the spatial test reads the
+document (catalog/spatial.py).
 """
 
 from __future__ import annotations
@@ -119,7 +121,10 @@ class Collection(models.Model):
 class Item(models.Model):
     """A STAC item. ``datetime`` is the sort key: the item's datetime, or its start."""
 
-    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: the unique (collection, stac_id) index leads with it.
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     stac_id = models.CharField("STAC id", max_length=255)
     datetime = models.DateTimeField()
     start_datetime = models.DateTimeField()
@@ -132,7 +137,6 @@ class Item(models.Model):
     bbox_ymin = models.FloatField(null=True)
     bbox_xmax = models.FloatField(null=True)
     bbox_ymax = models.FloatField(null=True)
-    geometry = models.JSONField(null=True, help_text="GeoJSON footprint in WGS84.")
     stac = models.JSONField("STAC document")
 
     created = models.DateTimeField(auto_now_add=True)
@@ -169,12 +173,17 @@ class Item(models.Model):
                 name="item_interval",
                 condition=Q(is_interval=True),
             ),
-            # The bbox prefilter of spatial searches on SQLite (PostGIS uses its GiST index).
-            models.Index("bbox_xmin", "bbox_xmax", "bbox_ymin", "bbox_ymax", name="item_bbox"),
+            # SQLite's bbox prefilter of spatial searches, "item_bbox", exists on SQLite only
+            # (migrations/0014_lean_items.py): PostGIS searches by its GiST index.
         ]
 
     def __str__(self) -> str:
         return self.stac_id
+
+    @property
+    def geometry(self) -> dict | None:
+        """The GeoJSON footprint in WGS84 (None for an item without geometry)."""
+        return self.stac.get("geometry")
 
     @property
     def properties(self) -> dict:

@@ -1,8 +1,10 @@
 """Exact spatial tests on item footprints, on both databases.
 
-PostgreSQL answers with PostGIS: ``ST_Intersects`` on the generated ``geom`` column, which a
-GiST index serves. SQLite has no geometry type, so there the indexed bbox columns prefilter
-and a Python function backed by shapely gives the exact answer for the rows that remain. Both
+An item's footprint is stored once, as the geometry of its STAC document. PostgreSQL answers
+with PostGIS: ``ST_Intersects`` on the ``geom`` column the database generates from that
+geometry, which a GiST index serves. SQLite has no geometry type, so there the indexed bbox
+columns prefilter and a Python function backed by shapely gives the exact answer for the rows
+that remain, reading the document's geometry. Both
 return the same items: a footprint whose bbox touches the query but whose polygon does not
 is excluded on either.
 """
@@ -49,7 +51,7 @@ class FootprintRelation(Expression):
         self.predicate = predicate
         self.geometry = geometry
         self.wkt = shapely.to_wkt(geometry, rounding_precision=-1)
-        self.column = F("geometry")
+        self.column = F("stac")
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}({self.predicate!r}, {self.wkt!r})"
@@ -85,7 +87,7 @@ class FootprintRelation(Expression):
             sql = (
                 f"({q('bbox_xmin')} <= %s AND {q('bbox_xmax')} >= %s AND "
                 f"{q('bbox_ymin')} <= %s AND {q('bbox_ymax')} >= %s AND "
-                f"{SQLITE_RELATE}({q('geometry')}, %s, %s))"
+                f"{SQLITE_RELATE}(json_extract({q('stac')}, '$.geometry'), %s, %s))"
             )
             return sql, [xmax, xmin, ymax, ymin, self.wkt, self.predicate]
         raise NotImplementedError(f"No spatial search on {connection.vendor}.")

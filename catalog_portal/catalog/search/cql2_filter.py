@@ -268,7 +268,8 @@ class _Translator:
             raise InvalidParameter(P, "spatial operators compare the geometry property")
         geometry = parse_geometry(args[1], P)
         if predicate == "disjoint":
-            return ~Q(FootprintRelation("intersects", geometry)) & Q(geometry__isnull=False)
+            # Items without footprint relate to nothing; their bbox columns are null.
+            return ~Q(FootprintRelation("intersects", geometry)) & Q(bbox_xmin__isnull=False)
         if predicate not in PREDICATES:
             raise InvalidParameter(P, f"the operator s_{predicate} is not supported")
         return Q(FootprintRelation(predicate, geometry))
