@@ -161,11 +161,12 @@ class Item(models.Model):
             ),
         ]
         indexes = [
-            # The catalogue's order, for searches across collections and keyset paging.
-            models.Index(F("datetime").desc(), "stac_id", "collection", name="item_order"),
-            models.Index(
-                "collection", F("datetime").desc(), "stac_id", name="item_collection_order"
-            ),
+            # The catalogue's order (datetime DESC, stac_id, collection), for searches across
+            # collections and keyset paging. Only the leading key is indexed: ties on a
+            # datetime are few, and PostgreSQL sorts each run of them as it walks (Incremental
+            # Sort), so the tiebreakers (40-50 bytes per item in each index) bought nothing.
+            models.Index(F("datetime").desc(), name="item_order"),
+            models.Index("collection", F("datetime").desc(), name="item_collection_order"),
             # Interval items only: instants are searched by datetime (item_order).
             models.Index(
                 "start_datetime",

@@ -92,7 +92,7 @@ def bbox_index_on_sqlite(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0012_remote_asset_files")]
+    dependencies = [("catalog", "0013_cross_collection_sort_indexes")]
 
     operations = [
         migrations.RunPython(geom_drop, geom_from_column, elidable=False),
