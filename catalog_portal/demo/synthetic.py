@@ -111,16 +111,29 @@ def synthetic_items_add(*, count: int, progress: Callable[[int], None] = lambda 
 
 
 def _indexes_drop(cursor) -> list[str]:
-    """Drop the item indexes that back no constraint; returns the statements that make them."""
+    """Drop the item indexes that back no constraint; returns the statements that make them
+    again, with the statistics targets their columns had (pg_get_indexdef leaves those out,
+    and the cloud-cover filter's plan needs migration 0013's finer histogram)."""
     cursor.execute(
         "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "WHERE i.indrelid = 'catalog_item'::regclass AND NOT EXISTS "
         "(SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1"
     )
     found = cursor.fetchall()
+    statements = [definition for _, definition in found]
+    for name, _ in found:
+        cursor.execute(
+            "SELECT attnum, attstattarget FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attstattarget > 0 ORDER BY attnum",
+            [name],
+        )
+        statements += [
+            f"ALTER INDEX {name} ALTER COLUMN {column} SET STATISTICS {target}"
+            for column, target in cursor.fetchall()
+        ]
     for name, _ in found:
         cursor.execute(f"DROP INDEX {name}")
-    return [definition for _, definition in found]
+    return statements
 
 
 def synthetic_item(number: int) -> dict:

@@ -3,18 +3,16 @@
 A test table is too small for the planner to prefer an index on its own, so each plan is asked
 for with sequential scans and sorts priced out (SET LOCAL, inside the test's transaction):
 the plan then uses an index that gives the order if one exists, and sorts if none does.
+Files named test_postgresql_*.py run in the PostgreSQL run only (tests/conftest.py).
 """
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from catalog_portal.catalog.models import Item
 from catalog_portal.catalog.search import ItemSearch, item_search
 from catalog_portal.catalog.search.params import parse_sortby
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="query plans of PostgreSQL's indexes"
-)
 
 
 @pytest.fixture
@@ -58,3 +56,26 @@ def test_a_cloud_cover_sort_within_one_collection_walks_the_same_index(two_colle
     plan = page_plan(anonymous, search)
     assert "Index Scan using item_cloud_cover_order_desc" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_bulk_load_keeps_every_item_index_and_its_statistics_target(db):
+    """A synthetic load larger than the table drops the item indexes and builds them again
+    (demo/synthetic.py); the cloud-cover filter's plan needs the finer histogram migration 0013
+    gives their first column, which a plain CREATE INDEX would not have."""
+    from django.core.management import call_command
+
+    def indexes() -> set[tuple[str, int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, a.attnum, a.attstattarget FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_attribute a ON a.attrelid = i.indexrelid "
+                "WHERE i.indrelid = 'catalog_item'::regclass"
+            )
+            return set(cursor.fetchall())
+
+    before = indexes()
+    assert ("item_cloud_cover_order_asc", 1, 1000) in before
+    count = Item.objects.count()
+    call_command("load_demo", "--synthetic-items", str(count + 50), verbosity=0)
+    assert indexes() == before
