@@ -11,7 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog_portal.catalog.search import ItemSearch, item_search
 from catalog_portal.catalog.search.params import parse_sortby
-from tests.test_keyset_paging import catalogue  # noqa: F401 - the fixture
+from tests import test_keyset_paging
+
+# The keyset tests' catalogue (runs of ties, missing values), shared as their fixture.
+catalogue = test_keyset_paging.catalogue
 
 
 def page_plan(anonymous, search: ItemSearch, token: str) -> str:

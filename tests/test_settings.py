@@ -137,18 +137,23 @@ def test_cors_origins_are_compared_as_browsers_send_them(monkeypatch, tmp_path):
     assert none["CORS_ALLOWED_ORIGINS"] == []
 
 
-def test_postgresql_sessions_run_without_parallel_workers_by_default(db):
+# Parallel workers cost more than they save on LIMITed queries; JIT compiles plans whose
+# walks stop after a page (settings._database).
+@pytest.mark.parametrize(
+    ("name", "value"), [("max_parallel_workers_per_gather", "0"), ("jit", "off")]
+)
+def test_postgresql_sessions_run_with_the_portals_planner_settings(db, name, value):
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SHOW max_parallel_workers_per_gather")
-            assert cursor.fetchone()[0] == "0"
+            cursor.execute(f"SHOW {name}")
+            assert cursor.fetchone()[0] == value
     else:  # the SQLite run checks what a PostgreSQL URL would configure
         from catalog_portal.settings import _database
 
         options = _database("postgres://postgres@127.0.0.1:5432/portal")["OPTIONS"]
-        assert "-c max_parallel_workers_per_gather=0" in options["options"]
+        assert f"-c {name}={value}" in options["options"]
 
 
 def test_postgresql_sessions_have_a_statement_limit_and_a_short_pool_wait_by_default():
@@ -229,17 +234,3 @@ def test_serve_with_collected_static_files_answers_pages_in_production(tmp_path,
         status, body = portal.get("/")
         assert status == 200
         assert b"/static/css/portal." in body  # hashed names from the manifest
-
-
-def test_postgresql_sessions_run_without_jit(db):
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW jit")
-            assert cursor.fetchone()[0] == "off"
-    else:  # the SQLite run checks what a PostgreSQL URL would configure
-        from catalog_portal.settings import _database
-
-        options = _database("postgres://postgres@127.0.0.1:5432/portal")["OPTIONS"]
-        assert "-c jit=off" in options["options"]
