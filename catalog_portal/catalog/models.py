@@ -1,10 +1,10 @@
 """The catalogue: STAC collections and items.
 
-Each row keeps its STAC document whole (``stac``) and copies out what is searched or sorted
-into indexed columns. An item's footprint is stored once, in its document: on PostgreSQL a
-migration adds a PostGIS ``geom`` column generated from the document's geometry by the
-database itself (see ``migrations/0014_lean_items.py``); on SQLite the spatial test reads the
-document (catalog/spatial.py).
+Each row keeps its STAC document (``stac``) and copies out what is searched or sorted into
+indexed columns. An item's footprint is stored once: on PostgreSQL in the PostGIS ``geom``
+column, which the database fills from the document's geometry and takes out of the stored
+document with the other parts the columns hold (catalog/item_documents.py); on SQLite in the
+document, which the spatial test reads (catalog/spatial.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from catalog_portal.catalog.item_documents import GeometryColumn, document_whole
 
 
 class Collection(models.Model):
@@ -137,7 +139,10 @@ class Item(models.Model):
     bbox_ymin = models.FloatField(null=True)
     bbox_xmax = models.FloatField(null=True)
     bbox_ymax = models.FloatField(null=True)
+    # Whole as Python sees it; on PostgreSQL stored without the parts the columns hold.
     stac = models.JSONField("STAC document")
+    # The footprint on PostgreSQL, written by the database from the document (null: none).
+    geom = GeometryColumn(null=True, editable=False)
 
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -180,6 +185,31 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.stac_id
+
+    # The columns that hold parts of the stored document (catalog/item_documents.py).
+    DOCUMENT_COLUMNS = (
+        "stac",
+        "stac_id",
+        "geom",
+        "bbox_xmin",
+        "bbox_ymin",
+        "bbox_xmax",
+        "bbox_ymax",
+    )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The item with its STAC document whole (a query that defers one of the
+        DOCUMENT_COLUMNS gets the stored part)."""
+        item = super().from_db(db, field_names, values)
+        if all(name in item.__dict__ for name in cls.DOCUMENT_COLUMNS):
+            item.stac = document_whole(
+                item.stac,
+                stac_id=item.stac_id,
+                geom=item.geom,
+                bbox=(item.bbox_xmin, item.bbox_ymin, item.bbox_xmax, item.bbox_ymax),
+            )
+        return item
 
     @property
     def geometry(self) -> dict | None:
