@@ -13,8 +13,8 @@ from django.db import connection, transaction
 
 
 def django_tables() -> dict[str, list[str]]:
-    """Each table Django's flush empties, with the columns Django writes: not those the
-    database computes (catalog_item.geom on PostgreSQL), which it fills again on insert."""
+    """Each table Django's flush empties, with the columns Django writes (not generated
+    ones, which the database fills again on insert)."""
     existing = set(connection.introspection.django_table_names(only_existing=True))
     tables: dict[str, list[str]] = {}
     for model in apps.get_models(include_auto_created=True):

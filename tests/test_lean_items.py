@@ -1,5 +1,6 @@
-"""Item rows are lean: the footprint is stored once (in the STAC document) and every index has
-a use on its database (migrations/0014_lean_items.py)."""
+"""Item rows are lean: the footprint is stored once (PostgreSQL: in ``geom``, SQLite: in the
+STAC document) and every index has a use on its database (migrations/0014_lean_items.py,
+0016_document_parts_in_columns.py; tests/test_item_documents.py reads the stored rows)."""
 
 import json
 

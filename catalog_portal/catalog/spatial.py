@@ -1,8 +1,8 @@
 """Exact spatial tests on item footprints, on both databases.
 
-An item's footprint is stored once, as the geometry of its STAC document. PostgreSQL answers
-with PostGIS: ``ST_Intersects`` on the ``geom`` column the database generates from that
-geometry, which a GiST index serves. SQLite has no geometry type, so there the indexed bbox
+An item's footprint is stored once. PostgreSQL keeps it in the PostGIS ``geom`` column
+(catalog/item_documents.py) and answers with ``ST_Intersects`` on it, which a GiST index
+serves. SQLite has no geometry type, so there the indexed bbox
 columns prefilter and a Python function backed by shapely gives the exact answer for the rows
 that remain, reading the document's geometry. Both
 return the same items: a footprint whose bbox touches the query but whose polygon does not
