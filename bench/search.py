@@ -176,6 +176,24 @@ def deep_pages(connection, database: str, n: int) -> None:
         print(f"{'':4s}deep page / page 1: p50 {ratio:.2f}x, p95 {ratio95:.2f}x (target <= 1.5x)")
 
 
+def index_scans(database: str) -> dict[str, int]:
+    """Scans so far of each item index (pg_stat_user_indexes, kept across restarts)."""
+    with database_connect(database) as db:
+        return dict(
+            db.execute(
+                "SELECT indexrelname, idx_scan FROM pg_stat_user_indexes "
+                "WHERE relname = 'catalog_item' ORDER BY indexrelname"
+            ).fetchall()
+        )
+
+
+def index_scans_report(before: dict[str, int], after: dict[str, int]) -> None:
+    """Which item indexes the benchmark's searches used: one with no scans has no use here."""
+    print("item index scans during the benchmark (pg_stat_user_indexes):")
+    for name, scans in after.items():
+        print(f"    {name:40s} {scans - before.get(name, 0):>9,}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -191,6 +209,7 @@ def main() -> None:
 
     env = production_env(options.database)
     prepare(options.database, options.items, env)
+    scans = index_scans(options.database)
     with served(env, options.port) as connection:
         rng = random.Random(1)
         print(
@@ -221,6 +240,9 @@ def main() -> None:
             f"page 100 vs page 1 (median of 2): {page_times[99] / page_times[0]:.2f}x, "
             f"{page_times[199] / page_times[100]:.2f}x"
         )
+    # The statistics collector reports a backend's counts within about a second.
+    time.sleep(1.5)
+    index_scans_report(scans, index_scans(options.database))
 
 
 if __name__ == "__main__":
