@@ -49,7 +49,9 @@ def test_the_preview_says_it_is_loading_then_draws_without_a_single_404(
     page.add_init_script(STATUS_RECORDER)
     page.goto(f"{demo_server}/explore/?collection={collection}&preview=1")
     preview_settled(page)
-    page.wait_for_function("portalMap.loaded()", timeout=30_000)
+    # A function, not an expression: Playwright evals an expression in the page while it polls,
+    # which the Content Security Policy refuses.
+    page.wait_for_function("() => portalMap.loaded()", timeout=30_000)
 
     status = page.locator("#preview-status")
     assert status.get_attribute("data-state") == "drawn"
