@@ -18,6 +18,7 @@ from catalog_portal.catalog.models import Collection, Item
 from catalog_portal.catalog.queryables import queryables_types
 from catalog_portal.catalog.search import keyset
 from catalog_portal.catalog.search.cql2_filter import filter_condition
+from catalog_portal.catalog.search.datetime_bound import bounded_page
 from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.params import DEFAULT_LIMIT, SortKey, bbox_geometry
 from catalog_portal.catalog.search.sorting import sort_check
@@ -169,9 +170,26 @@ def item_search(
     ordered = items.annotate(**sort_values, **(annotations or {})).order_by(
         *keyset.ordering(keys, forward=forward)
     )
+    leading = keys[0]
+    # An area search in date order finds its page's date range first (search/datetime_bound.py).
+    by_area_in_date_order = (
+        (search.bbox is not None or search.intersects is not None)
+        and not search.ids
+        and leading.field == "datetime"
+    )
     rows: list[Item] = []
     for stretch in stretches:
-        rows += ordered.filter(stretch)[: search.limit + 1 - len(rows)]
+        wanted = search.limit + 1 - len(rows)
+        if by_area_in_date_order:
+            newest_first = leading.descending == forward
+            rows += bounded_page(
+                ordered.filter(stretch),
+                items.filter(stretch),
+                newest_first=newest_first,
+                size=wanted,
+            )
+        else:
+            rows += ordered.filter(stretch)[:wanted]
         if len(rows) > search.limit:
             break
     more = len(rows) > search.limit
