@@ -162,16 +162,16 @@ def item_search(
     keys = keyset.sort_keys(search.sortby)
     boundary = keyset.Token.decode(token, keys) if token else None
     forward = boundary is None or boundary.forward
-    # A token's rows come in stretches of the order (see keyset.after), each bounded so that
-    # the index starts at the token; the next stretch is read only while the page is short.
-    stretches = keyset.after(keys, boundary) if boundary is not None else [Q()]
+    # A page's rows come in stretches of the order (see keyset.after), each bounded so that
+    # the index starts at the token, and a property's values apart from its nulls; the next
+    # stretch is read only while the page is short.
+    stretches = keyset.after(keys, boundary) if boundary is not None else keyset.start(keys)
     sort_values = {f"_k{i}": keyset.sort_value(key) for i, key in enumerate(keys)}
-    ordered = items.annotate(**sort_values, **(annotations or {})).order_by(
-        *keyset.ordering(keys, forward=forward)
-    )
+    annotated = items.annotate(**sort_values, **(annotations or {}))
     rows: list[Item] = []
     for stretch in stretches:
-        rows += ordered.filter(stretch)[: search.limit + 1 - len(rows)]
+        order = keyset.ordering(keys, forward=forward, leading=stretch.leading)
+        rows += annotated.filter(stretch.condition).order_by(*order)[: search.limit + 1 - len(rows)]
         if len(rows) > search.limit:
             break
     more = len(rows) > search.limit
