@@ -107,7 +107,11 @@ def scenarios(rng: random.Random, n: int):
 
 # The page after DEEP items, for each order: (sortby, the same order in SQL).
 DEEP = 300_000
-CLOUD_COVER = "stac #> '{properties,eo:cloud_cover}'"
+# Cloud cover as searches sort it: its number, anything else as null (search/keyset.py).
+CLOUD_COVER = (
+    "CASE WHEN jsonb_typeof(stac #> '{properties,eo:cloud_cover}') = 'number' "
+    "THEN (stac #> '{properties,eo:cloud_cover}')::numeric END"
+)
 TIEBREAKERS = "datetime DESC, stac_id, collection_id"
 DEEP_ORDERS = {
     "": TIEBREAKERS,

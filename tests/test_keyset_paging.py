@@ -99,3 +99,15 @@ def test_next_and_prev_links_walk_every_item_once_in_order(client, catalogue, so
             back.insert(0, keys_of(document))
             url = link(document, "prev")
         assert back == pages[:-1], f"backward, limit {limit}"
+
+
+@pytest.mark.parametrize("sortby", ["eo:cloud_cover", "-eo:cloud_cover"])
+def test_a_cloud_cover_sort_puts_numbers_in_order_then_every_non_number(client, catalogue, sortby):
+    """JSON null, a missing value, the string "10" and true all sort as null: last in either
+    direction (the order the cloud-cover index holds)."""
+    features = client.get(SEARCH, {"sortby": sortby, "limit": 100}).json()["features"]
+    covers = [feature["properties"].get("eo:cloud_cover") for feature in features]
+    numbers = [c for c in covers if isinstance(c, int | float) and not isinstance(c, bool)]
+    assert covers[: len(numbers)] == sorted(numbers, reverse=sortby.startswith("-"))
+    rest = covers[len(numbers) :]
+    assert len(rest) == 34 - len(numbers) and {"10", True, None} <= set(rest), covers

@@ -112,8 +112,8 @@ def synthetic_items_add(*, count: int, progress: Callable[[int], None] = lambda 
 
 def _indexes_drop(cursor) -> list[str]:
     """Drop the item indexes that back no constraint; returns the statements that make them
-    again, with the statistics targets their columns had (pg_get_indexdef leaves those out,
-    and the cloud-cover filter's plan needs migration 0013's finer histogram)."""
+    again, with the statistics targets their columns had (pg_get_indexdef leaves those out;
+    none is set since migration 0017, but one set by hand is kept)."""
     cursor.execute(
         "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "WHERE i.indrelid = 'catalog_item'::regclass AND NOT EXISTS "

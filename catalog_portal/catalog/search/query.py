@@ -163,13 +163,12 @@ def item_search(
     keys = keyset.sort_keys(search.sortby)
     boundary = keyset.Token.decode(token, keys) if token else None
     forward = boundary is None or boundary.forward
-    # A token's rows come in stretches of the order (see keyset.after), each bounded so that
-    # the index starts at the token; the next stretch is read only while the page is short.
-    stretches = keyset.after(keys, boundary) if boundary is not None else [Q()]
+    # A page's rows come in stretches of the order (see keyset.after), each bounded so that
+    # the index starts at the token, and a property's values apart from its nulls; the next
+    # stretch is read only while the page is short.
+    stretches = keyset.after(keys, boundary) if boundary is not None else keyset.start(keys)
     sort_values = {f"_k{i}": keyset.sort_value(key) for i, key in enumerate(keys)}
-    ordered = items.annotate(**sort_values, **(annotations or {})).order_by(
-        *keyset.ordering(keys, forward=forward)
-    )
+    annotated = items.annotate(**sort_values, **(annotations or {}))
     leading = keys[0]
     # An area search in date order finds its page's date range first (search/datetime_bound.py).
     by_area_in_date_order = (
@@ -180,16 +179,15 @@ def item_search(
     rows: list[Item] = []
     for stretch in stretches:
         wanted = search.limit + 1 - len(rows)
+        order = keyset.ordering(keys, forward=forward, leading=stretch.leading)
+        page = annotated.filter(stretch.condition).order_by(*order)
         if by_area_in_date_order:
             newest_first = leading.descending == forward
             rows += bounded_page(
-                ordered.filter(stretch),
-                items.filter(stretch),
-                newest_first=newest_first,
-                size=wanted,
+                page, items.filter(stretch.condition), newest_first=newest_first, size=wanted
             )
         else:
-            rows += ordered.filter(stretch)[:wanted]
+            rows += page[:wanted]
         if len(rows) > search.limit:
             break
     more = len(rows) > search.limit

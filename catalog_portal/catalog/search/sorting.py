@@ -18,7 +18,7 @@ from catalog_portal.catalog.search.exceptions import InvalidParameter
 from catalog_portal.catalog.search.params import SortKey
 
 # First sort keys an index serves in either direction, within collections and across them:
-# the catalogue's order (index item_order) and cloud cover (migration 0013). Keys
+# the catalogue's order (index item_order) and cloud cover as a number (migration 0017). Keys
 # after the first only order ties, which PostgreSQL sorts group by group (incremental sort).
 INDEXED = ("datetime", "eo:cloud_cover")
 # First sort keys an index serves within one collection: (collection, id) is unique.
