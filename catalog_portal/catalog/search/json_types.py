@@ -58,11 +58,8 @@ def number_sql(document: str) -> str:
     return f"(CASE WHEN jsonb_typeof({value}) = 'number' THEN {value}::numeric END)"
 
 
-class PropertyNumber(Expression):
-    """The value of property ``name`` when it is a JSON number, else NULL (for a string, a
-    boolean, JSON null or a missing property): what searches sort numeric properties by."""
-
-    output_field = Field()
+class _PropertyExpression(Expression):
+    """An expression of the value of property ``name`` of the item's document."""
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -77,6 +74,13 @@ class PropertyNumber(Expression):
 
     def as_sql(self, compiler, connection):
         raise NotImplementedError(f"typed JSON values on {connection.vendor}")
+
+
+class PropertyNumber(_PropertyExpression):
+    """The value of property ``name`` when it is a JSON number, else NULL (for a string, a
+    boolean, JSON null or a missing property): what searches sort numeric properties by."""
+
+    output_field = Field()
 
     def as_postgresql(self, compiler, connection):
         document, params = compiler.compile(self.document)
@@ -93,24 +97,10 @@ class PropertyNumber(Expression):
         )
 
 
-class _PropertyCondition(Expression):
+class _PropertyCondition(_PropertyExpression):
     """A boolean condition on the value of property ``name`` of the item's document."""
 
     output_field = BooleanField()
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.document = F("stac")
-        self.keys = ["properties", name]
-
-    def get_source_expressions(self) -> list[Expression]:
-        return [self.document]
-
-    def set_source_expressions(self, exprs: list[Expression]) -> None:
-        (self.document,) = exprs
-
-    def as_sql(self, compiler, connection):
-        raise NotImplementedError(f"typed JSON conditions on {connection.vendor}")
 
 
 class PropertyCompare(_PropertyCondition):
