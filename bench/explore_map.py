@@ -141,6 +141,7 @@ def explore_map_bench(*, demo_dir: str, runs: int, port: int) -> None:
                     f"  {label:22s} median {median:7.0f} ms  (min {min(values):.0f}, max "
                     f"{max(values):.0f}; target {TARGETS[stage]:.0f} ms: {verdict})"
                 )
+                print(f"  {'':22s} runs: {', '.join(f'{value:.0f}' for value in values)} ms")
             print(
                 f"  server CPU per load     median {statistics.median(cpu):7.2f} s  (what the "
                 "page costs the portal, whatever else the machine runs)"

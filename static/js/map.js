@@ -6,7 +6,10 @@
 export function createMap(container) {
   const { basemapTiles, basemapAttribution, outlines, mapLocale } = container.dataset;
   const sources = {};
-  const layers = [{ id: "background", type: "background", paint: { "background-color": "#e9eef2" } }];
+  // No background layer: the canvas is transparent and the page paints the colour behind it
+  // (portal.css, .maplibregl-map). Each layer type is a WebGL program the map compiles before
+  // its first frame, ~0.1–0.2 s each in a software renderer (bench/explore_map.py's Chromium).
+  const layers = [];
   if (basemapTiles) {
     sources.basemap = {
       type: "raster", tiles: [basemapTiles], tileSize: 256, maxzoom: 19,
@@ -88,6 +91,9 @@ export function addFootprints(map, id, data, { beforeId, promoteId = "id", fillO
     paint: {
       "fill-color": "#0b6e99",
       "fill-opacity": ["case", highlighted, fillOpacity > 0 ? 0.35 : 0, fillOpacity],
+      // The line layer below draws the edges: the fill's own antialiased outline would be
+      // one more WebGL program to compile before the footprints first show.
+      "fill-antialias": false,
     },
   }, beforeId);
   map.addLayer({
