@@ -45,7 +45,8 @@ def generated_collection(folder) -> str:
 def stored_items_extent() -> tuple[list[float], list[dt.datetime]]:
     """The box around the stored items' bboxes and their first and last datetimes, read from
     their documents."""
-    documents = list(Item.objects.values_list("stac", flat=True))
+    # Whole documents: on PostgreSQL the stored column lacks the bbox (catalog/item_documents.py).
+    documents = [item.stac for item in Item.objects.all()]
     boxes = [document["bbox"] for document in documents]
     times = [dt.datetime.fromisoformat(d["properties"]["datetime"]) for d in documents]
     bbox = [min(b[0] for b in boxes), min(b[1] for b in boxes),

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 import requests
+from django.db import connection
 from django.db.backends.signals import connection_created
 
 from tests.test_tiles import GFM, centre_tile, fresh_lookups, register, tile_path  # noqa: F401
@@ -53,9 +54,10 @@ def newest_gfm_tile(demo) -> str:
 
 
 @ACROSS
-def test_an_uncached_mosaic_tile_makes_at_most_three_queries(portal_server, demo, settings, search):
+def test_an_uncached_mosaic_tile_makes_at_most_four_queries(portal_server, demo, settings, search):
     """The caller's visible collections, the registered search, and the page of items with the
-    files each may read (whose check is part of the page's query)."""
+    files each may read (whose check is part of the page's query); on PostgreSQL first the
+    date edge of that page, which bounds its scan of the area (search/datetime_bound.py)."""
     tiles = f"{portal_server}/tiles"
     settings.TILES_LOOKUP_SECONDS = 0
     search_id = register(tiles, **search).json()["id"]
@@ -63,7 +65,7 @@ def test_an_uncached_mosaic_tile_makes_at_most_three_queries(portal_server, demo
     with statements_counted() as statements:
         response = requests.get(url, timeout=60)
     assert response.status_code == 200
-    assert 1 <= len(statements) <= 3, statements
+    assert 1 <= len(statements) <= (4 if connection.vendor == "postgresql" else 3), statements
 
 
 @ACROSS
