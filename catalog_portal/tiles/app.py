@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI
 from titiler.core.factory import TMSFactory
 
 from catalog_portal.tiles.caching import CacheHeadersMiddleware
+from catalog_portal.tiles.catalog_items import stac_parsing_prepare
 from catalog_portal.tiles.error_responses import errors_install
 from catalog_portal.tiles.gdal import gdal_configure
 from catalog_portal.tiles.grids import TILE_MATRIX_SETS
@@ -48,6 +49,7 @@ def create_tiles_app() -> FastAPI:
     app.add_middleware(CacheHeadersMiddleware)
     errors_install(app=app)
     routes_prepare(app)
+    stac_parsing_prepare()
     return app
 
 

@@ -80,6 +80,29 @@ def stac_item_parsed(*, item: Item) -> pystac.Item:
     return parsed
 
 
+# A STAC 1.0 item with nothing else: parsing it migrates it, which has pystac load its
+# extension hooks (stac_parsing_prepare).
+_MINIMAL_ITEM = {
+    "type": "Feature",
+    "stac_version": "1.0.0",
+    "id": "prepare",
+    "geometry": None,
+    "properties": {"datetime": "2000-01-01T00:00:00Z"},
+    "links": [],
+    "assets": {},
+}
+
+
+def stac_parsing_prepare() -> None:
+    """Have pystac load its extension hooks now, in the one thread that starts the server.
+
+    pystac loads them (from its entry points) the first time it migrates a document, and
+    marks them loaded before it has: a second thread parsing an item then iterated the hooks
+    while the first added to them ("dictionary changed size during iteration"), and a map's
+    first tiles, requested together, failed with a 500 now and then."""
+    pystac.Item.from_dict(dict(_MINIMAL_ITEM), preserve_dict=False)
+
+
 def catalog_item_find(*, credentials: Credentials, collection_id: str, item_id: str) -> CatalogItem:
     """The item ``item_id`` of ``collection_id`` if the caller may see it."""
 
