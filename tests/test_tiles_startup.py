@@ -44,7 +44,7 @@ def test_pystac_extension_hooks_are_loaded_before_requests_parse_items_in_thread
     loads them as it starts, so that requests never change them."""
     import json
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    env = {"DJANGO_SETTINGS_MODULE": "catalog_portal.settings", **os.environ}
     result = subprocess.run(
         [sys.executable, "-c", FRESH_PROCESS],
         capture_output=True,
