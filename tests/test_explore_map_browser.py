@@ -350,3 +350,19 @@ def test_footprints_without_previews_stay_faint_where_they_stack(page, demo, dem
     cover = (shown[channel] - bare[channel]) / (fill[channel] - bare[channel])
     # (Six fills of 0.08, as before, covered 35 %: the map below was half hidden.)
     assert 0 < cover <= 0.3, (cover, shown, bare)
+
+
+def test_the_preview_asks_for_its_tiles_without_a_round_trip_first(page, demo, demo_server):
+    """The page carries its preview's registered tilejson: the map asks for tiles as soon as
+    it can, not after registering the search and fetching the tilejson (two round trips that
+    waited behind the map's first frames)."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    open_explore(page, f"{demo_server}/explore/?collection=GFM&preview=1")
+    page.wait_for_selector("#map[data-preview]", state="attached", timeout=30_000)
+    map_settled(page)
+    tiles = [url for url in asked if "/tiles/WebMercatorQuad/" in url]
+    assert tiles, asked
+    assert not [url for url in asked if "/searches/register" in url or "tilejson" in url]
+    status = page.locator("#preview-status")
+    assert status.get_attribute("data-state") == "drawn"

@@ -9,6 +9,7 @@ import pytest
 from django.http import QueryDict
 
 from catalog_portal.catalog.ingest import collection_stats_refresh
+from catalog_portal.tiles.models import RegisteredSearch
 from catalog_portal.web.explore import explore_state
 
 
@@ -135,18 +136,36 @@ def test_explore_reads_the_visitors_scope_once_signed_in_or_not(
         assert "secret-item" in page(client, "collection=secret")
 
 
-def test_the_map_preview_registers_the_same_search_with_the_tiler(client, orthos):
-    html = page(client, "collection=orthos&start=2021-09-01&p.wolken=true&preview=1")
+def test_the_map_preview_is_the_same_search_registered_with_the_tiler(
+    client, orthos, django_assert_max_num_queries
+):
+    """The page registers its search as it is rendered and carries the mosaic's tilejson, so
+    that the map asks for tiles at once; a second visit finds it registered."""
+    query = "collection=orthos&start=2021-09-01&p.wolken=true&preview=1"
+    html = page(client, query)
     assert 'id="preview-toggle"' in html and "checked" in html.split('id="preview-toggle"')[1][:300]
-    search = json.loads(
-        html.split('<script id="explore-search" type="application/json">')[1].split("</script>")[0]
+    layer = json.loads(
+        html.split('<script id="explore-preview" type="application/json">')[1].split("</script>")[0]
     )
+    search = RegisteredSearch.objects.get(id=layer["id"]).query
     assert search == {
         "collections": ["orthos"],
         "datetime": "2021-09-01T00:00:00Z/..",
         "filter": {"op": "=", "args": [{"property": "wolken"}, True]},
         "filter-lang": "cql2-json",
     }
+    assert layer["tiles"] == [
+        f"/tiles/searches/{layer['id']}/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}"
+    ]
+    # The preview adds the registered check and the items' extent to the page's queries.
+    with django_assert_max_num_queries(5):
+        page(client, query)
+
+
+def test_without_the_preview_the_page_registers_nothing(client, orthos):
+    html = page(client, "collection=orthos")
+    assert 'id="explore-preview"' not in html
+    assert not RegisteredSearch.objects.exists()
 
 
 def result_ids(html: str) -> list[str]:

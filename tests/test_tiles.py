@@ -4,6 +4,7 @@ access, caching and errors, over real HTTP against the demo's real COGs."""
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import logging
 import shutil
 import warnings
@@ -469,6 +470,22 @@ def test_registering_the_same_search_twice_gives_the_same_id(tiles):
     assert first.json()["id"] == second.json()["id"]
     links = {link["rel"]: link["href"] for link in first.json()["links"]}
     assert requests.get(links["tilejson"]).json()["tiles"][0].endswith("/{z}/{x}/{y}")
+
+
+def test_the_explore_page_carries_the_tilejson_of_its_preview(tiles, demo_server):
+    """The explore page registers its preview's search as it renders and carries what the
+    tilejson says of it (tiles/page_layers.py): the same tile URLs and bounds."""
+    html = requests.get(f"{demo_server}/explore/?collection={GFM}&preview=1", timeout=60).text
+    layer = json.loads(
+        html.split('<script id="explore-preview" type="application/json">')[1].split("</script>")[0]
+    )
+    registered = register(tiles, collections=[GFM])
+    assert registered.json()["id"] == layer["id"]
+    links = {link["rel"]: link["href"] for link in registered.json()["links"]}
+    tilejson = requests.get(links["tilejson"], timeout=60).json()
+    assert [demo_server + path for path in layer["tiles"]] == tilejson["tiles"]
+    assert layer["bounds"] == pytest.approx(tilejson["bounds"])
+    assert (layer["minzoom"], layer["maxzoom"]) == (tilejson["minzoom"], tilejson["maxzoom"])
 
 
 def test_registering_a_bad_search_is_400_naming_the_parameter(tiles):

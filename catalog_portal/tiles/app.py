@@ -7,7 +7,8 @@ registered searches (``mosaics.py``) through the portal's search and access laye
 sources only), ``renders.py`` (collection render defaults), ``caching.py`` (ETag, 304),
 ``coverage.py`` (when a mosaic tile is done), ``limits.py``, ``error_responses.py`` (the
 status table), ``gdal.py`` (COG settings), ``images.py`` (encoding, PNG compression),
-``models.py``/``registry.py`` (registered searches).
+``models.py``/``registry.py`` (registered searches), ``page_layers.py`` (a search's mosaic
+as a page carries it, registered as the page renders).
 """
 
 from __future__ import annotations

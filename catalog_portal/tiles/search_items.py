@@ -80,15 +80,26 @@ def _search_context(viewer: Viewer, search_id: str) -> SearchContext | None:
     if set(search.collections) - set(by_id):
         # A search over a collection its caller may not see does not exist for them.
         return None
-    searched = [by_id[c] for c in search.collections] if search.collections else by_id.values()
     return SearchContext(
         search_id=search_id,
         search=search,
         renders=renders_of(by_id[search.collections[0]]) if not across_collections(search) else {},
-        bounds=tuple(float(v) for v in search.bbox)
-        if search.bbox
-        else collections_extent(searched),
+        bounds=search_area(viewer=viewer, search=search),
     )
+
+
+def search_area(*, viewer: Viewer, search: ItemSearch) -> BBox:
+    """Where ``search`` looks, as ``viewer`` runs it: its bbox, or the extent of the
+    collections it searches (those of them ``viewer`` sees)."""
+    if search.bbox:
+        return tuple(float(v) for v in search.bbox)
+    by_id = {c.stac_id: c for c in viewer.collections}
+    searched = (
+        [by_id[c] for c in search.collections if c in by_id]
+        if search.collections
+        else by_id.values()
+    )
+    return collections_extent(searched)
 
 
 def across_collections(search: ItemSearch) -> bool:
@@ -101,17 +112,22 @@ def search_extent_find(*, context: SearchContext) -> BBox:
     them: the box around their footprints (a tilejson's bounds, so that a map asks for no
     tile beside them), or the search's area when none or very many match."""
     viewer = context.viewer
-
-    def extent() -> BBox:
-        found = item_extent(search=context.search, viewer=viewer, cap=EXTENT_MAX_ITEMS)
-        if found is None:
-            return context.bounds
-        return bbox_intersection(context.bounds, found) or context.bounds
-
     try:
-        return catalog_cached(("search-extent", viewer.scope, context.search_id), extent)
+        return catalog_cached(
+            ("search-extent", viewer.scope, context.search_id),
+            lambda: search_extent(viewer=viewer, search=context.search, area=context.bounds),
+        )
     finally:
         connection_release()
+
+
+def search_extent(*, viewer: Viewer, search: ItemSearch, area: BBox) -> BBox:
+    """The box around the footprints of the items ``viewer`` sees that match ``search``
+    (one query), within its ``area``; the area itself when none or very many match."""
+    found = item_extent(search=search, viewer=viewer, cap=EXTENT_MAX_ITEMS)
+    if found is None:
+        return area
+    return bbox_intersection(area, found) or area
 
 
 def search_items_find(*, context: SearchContext, bbox: BBox) -> CatalogItems:

@@ -20,6 +20,7 @@ from catalog_portal.catalog.selectors import catalog_overview, visible_collectio
 from catalog_portal.catalog.sharing import collection_access_list
 from catalog_portal.lib.db_errors import database_failure_of, django_response_finish
 from catalog_portal.lib.urls import api_url_build, item_tiles_path_build, stac_path
+from catalog_portal.tiles.page_layers import search_layer
 from catalog_portal.web.asset_details import asset_details
 from catalog_portal.web.back_link import explore_back_url
 from catalog_portal.web.docs import doc_page, doc_pages
@@ -122,6 +123,9 @@ def explore(request: HttpRequest) -> HttpResponse:
     # nothing matched, are offered as the search that finds its items.
     first_day, last_day = temporal_extent(chosen) if chosen else (None, None)
     dated = bool(first_day and last_day and (state.start or state.end))
+    # The preview mosaic of the same search, as its map adds it: registered now, so that the
+    # map asks for its tiles at once (tiles/page_layers.py); None if the tile server refuses it.
+    preview = search_layer(viewer=viewer, query=state.mosaic_search()) if state.preview else None
     context.update(
         state=state,
         page=page,
@@ -136,8 +140,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         count=count,
         exact=exact,
         features={"type": "FeatureCollection", "features": features},
-        # What the map registers with the tiler for its preview mosaic: the same search.
-        mosaic_search=state.mosaic_search(),
+        preview_layer=preview.as_json() if preview else None,
         # The code snippets of the same search: the same query, without paging or preview.
         snippet_url=f"{reverse('snippets:search')}?{state.query(preview='', sort='', limit='')}",
         download_links=download_links(state),

@@ -132,13 +132,14 @@ onStyleReady(map, () => {
 });
 
 // The preview: one mosaic layer of every matching item's image, newest on top, drawn by the
-// tile server from the same search (registered once; its tile URLs come from its tilejson).
+// tile server from the same search, which the page registered and carries as a tilejson
+// (#explore-preview; null when the tile server refused the search).
 // Its status says "Loading preview…" until the tiles are in, then goes away, or says that the
-// preview is unavailable when registering fails or every tile does.
+// preview is unavailable when every tile fails.
 async function showPreview() {
   const toggle = document.getElementById("preview-toggle");
-  const searchScript = document.getElementById("explore-search");
-  if (!toggle?.checked || !searchScript) { previewDone(); return; }
+  const layerScript = document.getElementById("explore-preview");
+  if (!toggle?.checked || !layerScript) { previewDone(); return; }
   const status = document.getElementById("preview-status");
   const failedLabel = toggle.dataset.failedLabel || "Preview unavailable";
   const show = (state, text = "") => {
@@ -162,22 +163,15 @@ async function showPreview() {
     partial: () => show("partial", toggle.dataset.partialLabel || "Parts of the preview could not be drawn"),
     failed: () => show("failed", failedLabel),
   };
+  const layer = JSON.parse(layerScript.textContent);
+  if (!layer) { progress.failed(); return; }
   progress.loading();
   try {
-    const response = await fetch("/tiles/searches/register", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      credentials: "same-origin",
-      body: searchScript.textContent,
-    });
-    if (!response.ok) throw new Error(`${response.status}`);
-    const registered = await response.json();
-    const tilejson = registered.links.find((link) => link.rel === "tilejson").href;
-    await addTileLayer(map, "preview", tilejson, {
+    await addTileLayer(map, "preview", layer, {
       beforeId: "results-fill",
       onProgress: (state) => progress[state](),
     });
-    container.dataset.preview = registered.id;
+    container.dataset.preview = layer.id;
   } catch (error) {
     show("failed", `${failedLabel} (${error.message})`);
   }

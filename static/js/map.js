@@ -120,16 +120,21 @@ export function stackedFillOpacity(features, { single = 0.08, stackMost = 0.25 }
   return Math.min(single, 1 - (1 - stackMost) ** (1 / depth));
 }
 
-// A raster layer from a TiTiler tilejson URL (tile URLs come from the tilejson, never built here).
+// A raster layer from a TiTiler tilejson: its URL, or the tilejson itself when the page carries
+// it (tile URLs come from the tilejson, never built here; the page's are from the site's root).
 // `onProgress(state)` hears how its tiles fare: "loading" while the first ones are fetched, then
 // "drawn" once they are in (an empty tile, answered 204 beside the data, counts as drawn),
 // "partial" when some of them failed or "failed" when all did; later it hears only changes.
-export async function addTileLayer(map, id, tilejsonUrl, { beforeId, onProgress = () => {} } = {}) {
-  const response = await fetch(tilejsonUrl, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`tilejson ${response.status}`);
-  const tilejson = await response.json();
+export async function addTileLayer(map, id, tilejsonOrUrl, { beforeId, onProgress = () => {} } = {}) {
+  let tilejson = tilejsonOrUrl;
+  if (typeof tilejsonOrUrl === "string") {
+    const response = await fetch(tilejsonOrUrl, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`tilejson ${response.status}`);
+    tilejson = await response.json();
+  }
+  const tiles = tilejson.tiles.map((url) => (url.startsWith("/") ? window.location.origin + url : url));
   map.addSource(id, {
-    type: "raster", tiles: tilejson.tiles, tileSize: 256,
+    type: "raster", tiles, tileSize: 256,
     bounds: tilejson.bounds, minzoom: tilejson.minzoom, maxzoom: tilejson.maxzoom,
   });
   const below = beforeId && map.getLayer(beforeId) ? beforeId : map.getLayer("countries") ? "countries" : undefined;
