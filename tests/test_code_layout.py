@@ -33,6 +33,7 @@ SIDEWAYS = {
     ("api/sign_endpoint.py", "catalog_portal.data.files"),
     ("api/sign_endpoint.py", "catalog_portal.data.signed_urls"),
     ("web/gallery.py", "catalog_portal.tiles.registry"),
+    ("web/views.py", "catalog_portal.tiles.page_layers"),
     ("web/downloads.py", "catalog_portal.api.documents"),
     ("snippets/subjects.py", "catalog_portal.web.explore"),
 }
