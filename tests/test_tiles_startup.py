@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -42,8 +43,6 @@ def test_pystac_extension_hooks_are_loaded_before_requests_parse_items_in_thread
     loaded before it has: parsed from several threads at once (a map's first tiles), one
     thread iterated them while another added to them, and a tile answered 500. The server
     loads them as it starts, so that requests never change them."""
-    import json
-
     env = {"DJANGO_SETTINGS_MODULE": "catalog_portal.settings", **os.environ}
     result = subprocess.run(
         [sys.executable, "-c", FRESH_PROCESS],

@@ -100,7 +100,7 @@ def stac_parsing_prepare() -> None:
     marks them loaded before it has: a second thread parsing an item then iterated the hooks
     while the first added to them ("dictionary changed size during iteration"), and a map's
     first tiles, requested together, failed with a 500 now and then."""
-    pystac.Item.from_dict(dict(_MINIMAL_ITEM), preserve_dict=False)
+    pystac.Item.from_dict(_MINIMAL_ITEM)  # (copied by pystac before it migrates it)
 
 
 def catalog_item_find(*, credentials: Credentials, collection_id: str, item_id: str) -> CatalogItem:
