@@ -352,6 +352,51 @@ def test_footprints_without_previews_stay_faint_where_they_stack(page, demo, dem
     assert 0 < cover <= 0.3, (cover, shown, bare)
 
 
+# Polled every animation frame from the page's start: what the map showed when the preview
+# mosaic's source (its tiles are asked for from then on) and the country outlines' source first
+# appeared.
+RECORD_LATER_SOURCES = """
+(() => {
+  window.sourceStarts = {};
+  const poll = () => {
+    const map = window.portalMap;
+    for (const id of ["preview", "countries"]) {
+      if (map && map.getSource(id) && !window.sourceStarts[id]) {
+        window.sourceStarts[id] = {
+          footprintsLoaded: map.isSourceLoaded("results"),
+          footprintsDrawn: new Set(
+            map.queryRenderedFeatures({ layers: ["results-fill"] }).map((feature) => feature.id)
+          ).size,
+        };
+      }
+    }
+    if (Object.keys(window.sourceStarts).length < 2) requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+})();
+"""
+
+
+def test_the_preview_and_the_outlines_start_once_the_footprints_are_drawn(
+    page, demo, demo_server
+):
+    """The footprints come first: the preview mosaic's tiles are asked for, and the country
+    outlines handed to the map's GeoJSON worker, once the matching footprints are on the map.
+    Asked for at once, the tile server's work on the same cores and the outlines' tiling held
+    the footprints back (bench/explore_map.py)."""
+    page.add_init_script(RECORD_LATER_SOURCES)
+    open_explore(page, f"{demo_server}/explore/?collection=GFM&preview=1")
+    page.wait_for_function("Object.keys(window.sourceStarts).length == 2", timeout=30_000)
+    starts = page.evaluate("window.sourceStarts")
+    listed = page.evaluate(
+        "JSON.parse(document.getElementById('explore-features').textContent).features.length"
+    )
+    assert listed > 1
+    drawn = {"footprintsLoaded": True, "footprintsDrawn": listed}
+    assert starts == {"preview": drawn, "countries": drawn}, starts
+    assert page.locator("#preview-status").get_attribute("data-state") == "drawn"
+
+
 def test_the_preview_asks_for_its_tiles_without_a_round_trip_first(page, demo, demo_server):
     """The page carries its preview's registered tilejson: the map asks for tiles as soon as
     it can, not after registering the search and fetching the tilejson (two round trips that

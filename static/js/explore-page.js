@@ -2,7 +2,7 @@
 // the area filter from the map view, a drawn rectangle or typed coordinates. Applying submits
 // the form (see explore-form.js), so the state is always in the URL (reload, back/forward and
 // shared links restore it).
-import { addFootprints, addTileLayer, onStyleReady, createMap, geometryBounds, stackedFillOpacity } from "./map.js";
+import { footprintStyle, addTileLayer, onStyleReady, createMap, geometryBounds, stackedFillOpacity } from "./map.js";
 import { rectanglePolygon, setUpAreaDrawing } from "./area-draw.js";
 import { setUpTypedArea } from "./area-typed.js";
 import "./explore-form.js";
@@ -21,16 +21,29 @@ const rows = new Map([...document.querySelectorAll("#results li[data-item-id]")]
 for (const feature of features.features) {
   feature.properties.key = itemKey(feature.properties.collection, feature.properties.id);
 }
+const area = bboxInput.value ? bboxInput.value.split(",").map(Number) : null;
 const previewsOn = Boolean(document.getElementById("preview-toggle")?.checked);
 // Resolved at the preview's first outcome: drawn, partly drawn or failed (or no preview).
 let previewDone;
 const previewSettled = new Promise((resolve) => { previewDone = resolve; });
 
-const map = createMap(container);
+// Over image previews footprints are outlines only: stacked fills would hide the images.
+const map = createMap(container, footprintStyle("results", features, {
+  promoteId: "key",
+  fillOpacity: previewsOn ? 0 : stackedFillOpacity(features.features),
+}), initialView());
 window.portalMap = map;  // for the browser tests
 
+// The map starts on the area filter, else on the matching footprints (else on Austria).
+function initialView() {
+  if (area) return { bounds: area, fitBoundsOptions: { padding: 30 } };
+  const geometries = features.features.filter((f) => f.geometry).map((f) => f.geometry);
+  if (!geometries.length) return {};
+  const bounds = geometryBounds({ coordinates: geometries.map((g) => g.coordinates) });
+  return { bounds, fitBoundsOptions: { padding: 40, maxZoom: 14 } };
+}
+
 const round = (value) => Math.round(value * 10000) / 10000;
-const area = bboxInput.value ? bboxInput.value.split(",").map(Number) : null;
 const submitWithArea = (west, south, east, north) => {
   bboxInput.value = [west, south, east, north].map(round).join(",");
   form.requestSubmit();
@@ -85,35 +98,23 @@ for (const [id, row] of rows) {
 }
 
 onStyleReady(map, () => {
-  // Over image previews footprints are outlines only: stacked fills would hide the images.
-  addFootprints(map, "results", features, {
-    promoteId: "key",
-    fillOpacity: previewsOn ? 0 : stackedFillOpacity(features.features),
-  });
   map.addSource("drawn", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
   map.addLayer({ id: "drawn", type: "line", source: "drawn", paint: { "line-color": "#f0a000", "line-width": 2, "line-dasharray": [2, 1] } });
   showArea();
-  // The footprints first, then the rows' previews: once their source is loaded and drawn
-  // (or after 3 s, whatever happens to the map). With the preview mosaic on, the rows wait
-  // for its outcome (drawn, partly or not at all) instead: their twenty images share the
-  // tile server and the browser's six connections to it, and asked for first they held the
-  // mosaic's tiles back by seconds.
-  const footprintsLoaded = (event) => {
-    if (event.sourceId !== "results" || !event.isSourceLoaded) return;
-    map.off("sourcedata", footprintsLoaded);
-    map.once("render", () => requestAnimationFrame(loadRowPreviews));
-  };
+  // The footprints first: the preview mosaic and the rows' previews wait until they are drawn.
+  // The tile server and the browser share the machine's cores: the mosaic's first tiles, asked
+  // for at once, held the footprints back by ~0.25 s (bench/explore_map.py, two cores). With
+  // the mosaic on, the rows wait for its outcome (drawn, partly or not at all) instead: their
+  // twenty images share the tile server and the browser's six connections to it, and asked
+  // for first they held the mosaic's tiles back by seconds.
+  whenFootprintsDrawn(() => {
+    showPreview().finally(() => { container.dataset.ready = "true"; });
+    if (!previewsOn) requestAnimationFrame(loadRowPreviews);
+  });
   if (previewsOn) {
     previewSettled.then(() => requestAnimationFrame(loadRowPreviews));
   } else {
-    map.on("sourcedata", footprintsLoaded);
-    setTimeout(loadRowPreviews, 3000);
-  }
-  if (area) {
-    map.fitBounds(area, { padding: 30, duration: 0 });
-  } else if (features.features.length) {
-    const all = { type: "GeometryCollection", geometries: features.features.filter((f) => f.geometry).map((f) => f.geometry) };
-    if (all.geometries.length) map.fitBounds(geometryBounds({ coordinates: all.geometries.map((g) => g.coordinates) }), { padding: 40, duration: 0, maxZoom: 14 });
+    setTimeout(loadRowPreviews, 3000);  // whatever happens to the map
   }
   map.on("mousemove", "results-fill", (event) => {
     map.getCanvas().style.cursor = drawing.isDrawing() ? "crosshair" : "pointer";
@@ -128,8 +129,19 @@ onStyleReady(map, () => {
     const link = rows.get(event.features[0].id)?.querySelector("a");
     if (link) window.location.href = link.href;
   });
-  showPreview().finally(() => { container.dataset.ready = "true"; });
 });
+
+// Run `callback` once, after the frame that first draws the loaded footprints.
+function whenFootprintsDrawn(callback) {
+  const drawn = () => map.once("render", callback);
+  if (map.isSourceLoaded("results")) { drawn(); map.triggerRepaint(); return; }
+  const loaded = (event) => {
+    if (event.sourceId !== "results" || !map.isSourceLoaded("results")) return;
+    map.off("sourcedata", loaded);
+    drawn();
+  };
+  map.on("sourcedata", loaded);
+}
 
 // The preview: one mosaic layer of every matching item's image, newest on top, drawn by the
 // tile server from the same search, which the page registered and carries as a tilejson

@@ -3,9 +3,13 @@
 // context when the basemap's tile server cannot be reached (offline, firewalled).
 /* global maplibregl, topojson */
 
-export function createMap(container) {
+// `initial` ({sources, layers}, e.g. footprintStyle's) is drawn in the map's first frames, over
+// the basemap: added once the style has loaded instead, it waited a frame or more behind it.
+// `view` ({bounds, fitBoundsOptions}) is where the map starts: fitted once it had drawn, the
+// map first made its tiles for a view it then left.
+export function createMap(container, initial = { sources: {}, layers: [] }, view = {}) {
   const { basemapTiles, basemapAttribution, outlines, mapLocale } = container.dataset;
-  const sources = {};
+  const sources = { ...initial.sources };
   // No background layer: the canvas is transparent and the page paints the colour behind it
   // (portal.css, .maplibregl-map). Each layer type is a WebGL program the map compiles before
   // its first frame, ~0.1–0.2 s each in a software renderer (bench/explore_map.py's Chromium).
@@ -17,20 +21,26 @@ export function createMap(container) {
     };
     layers.push({ id: "basemap", type: "raster", source: "basemap" });
   }
+  layers.push(...initial.layers);
   const map = new maplibregl.Map({
     container,
     style: { version: 8, sources, layers },
     center: [13.3, 47.6],
     zoom: 6,
+    ...view,
     attributionControl: { compact: true },
     cooperativeGestures: false,
     // The controls' titles and labels in the page's language (templatetags/map_locale.py).
     locale: mapLocale ? JSON.parse(mapLocale) : {},
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  onStyleReady(map, async () => {
-    const response = await fetch(outlines);
-    const world = await response.json();
+  // The outlines come after the initial sources (a page's footprints): their world-wide lines
+  // kept the map's one GeoJSON worker busy while the footprints waited, ~0.15 s.
+  const initialIds = Object.keys(initial.sources);
+  const initialLoaded = () => initialIds.every((id) => map.isSourceLoaded(id));
+  const outlinesData = fetch(outlines).then((response) => response.json());
+  const addOutlines = async () => {
+    const world = await outlinesData;
     map.addSource("countries", {
       type: "geojson",
       data: topojson.mesh(world, world.objects.countries),
@@ -39,7 +49,16 @@ export function createMap(container) {
     map.addLayer({
       id: "countries", type: "line", source: "countries",
       paint: { "line-color": "#6b7b88", "line-width": 0.8 },
-    });
+    }, initial.layers[0]?.id);
+  };
+  onStyleReady(map, () => {
+    if (initialLoaded()) { addOutlines(); return; }
+    const waiting = () => {
+      if (!initialLoaded()) return;
+      map.off("sourcedata", waiting);
+      addOutlines();
+    };
+    map.on("sourcedata", waiting);
   });
   return map;
 }
@@ -80,29 +99,40 @@ export function footprintBounds(geometry) {
   return across[2] - across[0] < east - west ? across : [west, south, east, north];
 }
 
-// Footprint outlines and fills for GeoJSON `data` in the source `id`. Feature ids (for the
-// "highlight" feature state) come from the property `promoteId`. `fillOpacity` 0 draws
-// outlines only (over image previews, which a fill would veil).
-export function addFootprints(map, id, data, { beforeId, promoteId = "id", fillOpacity = 0.08 } = {}) {
-  map.addSource(id, { type: "geojson", data, promoteId });
+// Footprint outlines and fills for GeoJSON `data`: the source and its two layers, for the map's
+// first style (createMap) or to add later (addFootprints). Feature ids (for the "highlight"
+// feature state) come from the property `promoteId`. `fillOpacity` 0 draws outlines only (over
+// image previews, which a fill would veil).
+export function footprintStyle(id, data, { promoteId = "id", fillOpacity = 0.08 } = {}) {
   const highlighted = ["boolean", ["feature-state", "highlight"], false];
-  map.addLayer({
-    id: `${id}-fill`, type: "fill", source: id,
-    paint: {
-      "fill-color": "#0b6e99",
-      "fill-opacity": ["case", highlighted, fillOpacity > 0 ? 0.35 : 0, fillOpacity],
-      // The line layer below draws the edges: the fill's own antialiased outline would be
-      // one more WebGL program to compile before the footprints first show.
-      "fill-antialias": false,
-    },
-  }, beforeId);
-  map.addLayer({
-    id: `${id}-line`, type: "line", source: id,
-    paint: {
-      "line-color": ["case", highlighted, "#f0a000", "#0b6e99"],
-      "line-width": ["case", highlighted, 3, 1.5],
-    },
-  }, beforeId);
+  return {
+    sources: { [id]: { type: "geojson", data, promoteId } },
+    layers: [
+      {
+        id: `${id}-fill`, type: "fill", source: id,
+        paint: {
+          "fill-color": "#0b6e99",
+          "fill-opacity": ["case", highlighted, fillOpacity > 0 ? 0.35 : 0, fillOpacity],
+          // The line layer below draws the edges: the fill's own antialiased outline would be
+          // one more WebGL program to compile before the footprints first show.
+          "fill-antialias": false,
+        },
+      },
+      {
+        id: `${id}-line`, type: "line", source: id,
+        paint: {
+          "line-color": ["case", highlighted, "#f0a000", "#0b6e99"],
+          "line-width": ["case", highlighted, 3, 1.5],
+        },
+      },
+    ],
+  };
+}
+
+export function addFootprints(map, id, data, { beforeId, ...options } = {}) {
+  const { sources, layers } = footprintStyle(id, data, options);
+  map.addSource(id, sources[id]);
+  for (const layer of layers) map.addLayer(layer, beforeId);
 }
 
 // One fill opacity for footprints that may overlap: faint (`single`) where they do not, and
