@@ -4,6 +4,7 @@ usable explore map in Chromium on the demo (not a test).
     .venv/bin/python bench/pages.py [--database postgres://postgres@127.0.0.1:5432/cp_bench]
                                     [--requests 200] [--items 1000000]
     .venv/bin/python bench/pages.py --explore-map [--runs 5] [--demo-dir var/bench-demo]
+    .venv/bin/python bench/pages.py --explore-map --floors [--runs 5]
 
 Server time: uses the same database as bench/search.py (`load_demo --synthetic-items N` into
 PostgreSQL, reused when present), serves the portal with production settings and prints
@@ -11,6 +12,8 @@ p50/p95 of each page over one keep-alive connection. Target: p95 under 100 ms.
 
 Explore map (``explore_map.py``): the demo in SQLite under --demo-dir, each run cold. Target:
 results and footprints drawn within 1.0 s, the preview mosaic within 2.0 s (medians).
+With --floors (``explore_floors.py``): what this machine's Chromium needs before the portal's
+own work counts (a bare MapLibre page; each page with its tiles answered from memory).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from benchlib import (
     synthetic_count,
     timed,
 )
+from explore_floors import explore_floors_bench
 from explore_map import explore_map_bench
 
 
@@ -82,9 +86,17 @@ def main() -> None:
         action="store_true",
         help="time to a usable explore map in Chromium, on the demo (explore_map.py)",
     )
+    parser.add_argument(
+        "--floors",
+        action="store_true",
+        help="with --explore-map: this machine's floors instead (explore_floors.py)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="cold runs per explore-map page")
     parser.add_argument("--demo-dir", default="var/bench-demo", help="the demo's VAR_DIR")
     options = parser.parse_args()
+    if options.explore_map and options.floors:
+        explore_floors_bench(demo_dir=options.demo_dir, runs=options.runs, port=options.port)
+        return
     if options.explore_map:
         explore_map_bench(demo_dir=options.demo_dir, runs=options.runs, port=options.port)
         return
