@@ -3,6 +3,8 @@
 A map asks for dozens of tiles of the same item or search at once, so what the catalogue
 answers is kept briefly, keyed by what the caller may see (``session.Viewer.scope``): callers
 with the same access share answers, and who the caller is is resolved for every request.
+Requests that arrive together for an answer not yet kept wait for the first of them to
+compute it instead of each computing it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.conf import settings
 T = TypeVar("T")
 _cache: TTLCache | None = None
 _cache_lock = threading.Lock()
+# A lock per key being computed: the requests that want it wait on it.
+_computing: dict[tuple, threading.Lock] = {}
 
 
 def catalog_cache_clear() -> None:
@@ -41,11 +45,26 @@ def catalog_cached(key: tuple, compute: Callable[[], T]) -> T:
     """``compute()`` once per ``key`` and TILES_LOOKUP_SECONDS."""
     with _cache_lock:
         cache = _current_cache()
-        if cache is not None and key in cache:
+        if cache is None:
+            computing = None
+        elif key in cache:
             return cache[key]
-    value = compute()
-    with _cache_lock:
-        cache = _current_cache()
-        if cache is not None:
-            cache[key] = value
+        else:
+            computing = _computing.setdefault(key, threading.Lock())
+    if computing is None:
+        return compute()
+    with computing:
+        with _cache_lock:
+            cache = _current_cache()
+            if cache is not None and key in cache:
+                return cache[key]  # computed by the request this one waited for
+        try:
+            value = compute()
+            with _cache_lock:
+                cache = _current_cache()
+                if cache is not None:
+                    cache[key] = value
+        finally:
+            with _cache_lock:
+                _computing.pop(key, None)
     return value

@@ -4,6 +4,11 @@ Three queries for a mosaic tile when nothing is cached: the caller's visible col
 (``session.viewer_resolve``, every request), the registered search, and the page of items with
 the files each may read (``catalog/file_owners.py``, an annotation of the page's query).
 Renders, extents and item versions come from the collections already read.
+
+A map's first screen asks for 10–25 tiles of one search at once. A search over collections
+holding at most SEARCH_WHOLE_MAX_ITEMS items is therefore read whole, once, by the first of
+them, and each tile takes its items from that answer with the same exact footprint test the
+databases make (``catalog/spatial.py``); larger searches are read tile by tile.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+import shapely
+
 from catalog_portal.catalog.assets import local_asset_files
 from catalog_portal.catalog.file_owners import (
     RECORDED_FILES,
@@ -19,6 +27,7 @@ from catalog_portal.catalog.file_owners import (
     readable_asset_keys,
 )
 from catalog_portal.catalog.search import ItemSearch, item_extent, item_search
+from catalog_portal.catalog.search.params import bbox_geometry
 from catalog_portal.lib.asgi_django import Credentials
 from catalog_portal.tiles.bounds import BBox, bbox_intersection, collections_extent
 from catalog_portal.tiles.catalog_cache import catalog_cached
@@ -31,6 +40,8 @@ MOSAIC_MAX_ITEMS = 50  # items per mosaic tile; a tile showing more is unreadabl
 # A search matching more items than this is bounded by its area or its collections' extents:
 # the box around its items would cost a read of them all.
 EXTENT_MAX_ITEMS = 10_000
+# A search over collections of at most this many visible items is read whole for its tiles.
+SEARCH_WHOLE_MAX_ITEMS = 500
 
 
 @dataclass(frozen=True)
@@ -130,28 +141,79 @@ def search_extent(*, viewer: Viewer, search: ItemSearch, area: BBox) -> BBox:
     return bbox_intersection(area, found) or area
 
 
+@dataclass(frozen=True)
+class WholeSearch:
+    """All the visible items of a search, in its order, with their footprints (None where an
+    item has none) for the tiles to take theirs from."""
+
+    items: tuple[CatalogItem, ...]
+    footprints: np.ndarray = field(compare=False)
+
+
 def search_items_find(*, context: SearchContext, bbox: BBox) -> CatalogItems:
     """The items of a registered search within ``bbox`` (WGS84) that the caller who found
     ``context`` may see, newest first."""
     viewer = context.viewer
+    key = (viewer.scope, context.search_id)
     try:
-        return catalog_cached(
-            ("search", viewer.scope, context.search_id, bbox),
-            lambda: _search_items(viewer, context.search, bbox),
-        )
+        whole = None
+        if searched_items(viewer=viewer, search=context.search) <= SEARCH_WHOLE_MAX_ITEMS:
+            whole = catalog_cached(
+                ("search-whole", *key), lambda: _search_whole(viewer, context.search)
+            )
+        if whole is None:
+            compute = lambda: _search_items(viewer, context.search, bbox)  # noqa: E731
+        else:
+            compute = lambda: _items_within(whole, context.search, bbox)  # noqa: E731
+        return catalog_cached(("search", *key, bbox), compute)
     finally:
         connection_release()
 
 
+def searched_items(*, viewer: Viewer, search: ItemSearch) -> int:
+    """How many items the collections ``search`` looks in hold (those ``viewer`` sees): at
+    least as many as it can match."""
+    searched = set(search.collections or ())
+    return sum(c.item_count for c in viewer.collections if not searched or c.stac_id in searched)
+
+
+def _search_whole(viewer: Viewer, search: ItemSearch) -> WholeSearch | None:
+    """All of ``search``'s visible items, or None when there are more than
+    SEARCH_WHOLE_MAX_ITEMS after all (a collection's count lagging behind)."""
+    items = _visible_items(viewer, replace(search, limit=SEARCH_WHOLE_MAX_ITEMS + 1))
+    if len(items) > SEARCH_WHOLE_MAX_ITEMS:
+        return None
+    footprints = [
+        shapely.geometry.shape(i.stac.geometry) if i.stac.geometry else None for i in items
+    ]
+    return WholeSearch(items=items, footprints=np.array(footprints, dtype=object))
+
+
 def _search_items(viewer: Viewer, search: ItemSearch, bbox: BBox) -> CatalogItems:
+    """The first MOSAIC_MAX_ITEMS of ``search``'s visible items within ``bbox``."""
     within = bbox_intersection(search.bbox, bbox)
-    found = []
-    if within is not None:
-        narrowed = replace(search, bbox=within, limit=MOSAIC_MAX_ITEMS)
-        files = asset_files_recorded(collection_ids=viewer.collection_ids)
-        found = item_search(
-            viewer=viewer, search=narrowed, annotations={RECORDED_FILES: files}
-        ).items
+    if within is None:
+        return catalog_items(())
+    return catalog_items(
+        _visible_items(viewer, replace(search, bbox=within, limit=MOSAIC_MAX_ITEMS))
+    )
+
+
+def _items_within(whole: WholeSearch, search: ItemSearch, bbox: BBox) -> CatalogItems:
+    """What ``_search_items`` finds, taken from the whole search: the first MOSAIC_MAX_ITEMS
+    whose footprints intersect ``bbox`` within the search's own (the databases' exact test)."""
+    within = bbox_intersection(search.bbox, bbox)
+    if within is None:
+        return catalog_items(())
+    hits = shapely.intersects(whole.footprints, bbox_geometry(within))
+    found = [item for item, hit in zip(whole.items, hits, strict=True) if hit]
+    return catalog_items(tuple(found[:MOSAIC_MAX_ITEMS]))
+
+
+def _visible_items(viewer: Viewer, search: ItemSearch) -> tuple[CatalogItem, ...]:
+    """The items of ``search`` (one page of it) that ``viewer`` may draw."""
+    files = asset_files_recorded(collection_ids=viewer.collection_ids)
+    found = item_search(viewer=viewer, search=search, annotations={RECORDED_FILES: files}).items
     # An item of a collection shared after the caller's collections were read waits for the
     # next request (its collection's renders and version are not known here).
     by_pk = {c.pk: c for c in viewer.collections}
@@ -159,13 +221,17 @@ def _search_items(viewer: Viewer, search: ItemSearch, bbox: BBox) -> CatalogItem
     readable = {item.pk: readable_asset_keys(item=item) for item in found}
     # An item naming a file its caller may not read is left out of the mosaic whole, so that
     # it neither draws that file nor fails the tile for the items around it.
-    items = tuple(
+    return tuple(
         catalog_item_make(
             item=item, collection=by_pk[item.collection_id], readable_assets=readable[item.pk]
         )
         for item in found
         if readable[item.pk] >= {key for key, _, _ in local_asset_files(item.stac)}
     )
+
+
+def catalog_items(items: tuple[CatalogItem, ...]) -> CatalogItems:
+    """``items`` with their cache headers' privacy and version."""
     digest = hashlib.sha1(
         "|".join(f"{i.collection_id}/{i.item_id}@{i.version}" for i in items).encode()
     ).hexdigest()
