@@ -2,7 +2,7 @@
 // the area filter from the map view, a drawn rectangle or typed coordinates. Applying submits
 // the form (see explore-form.js), so the state is always in the URL (reload, back/forward and
 // shared links restore it).
-import { footprintStyle, addTileLayer, onStyleReady, createMap, geometryBounds, stackedFillOpacity } from "./map.js";
+import { footprintStyle, addTileLayer, onStyleReady, createMap, geometryBounds, stackedFillOpacity, whenSourcesLoaded } from "./map.js";
 import { rectanglePolygon, setUpAreaDrawing } from "./area-draw.js";
 import { setUpTypedArea } from "./area-typed.js";
 import "./explore-form.js";
@@ -133,14 +133,10 @@ onStyleReady(map, () => {
 
 // Run `callback` once, after the frame that first draws the loaded footprints.
 function whenFootprintsDrawn(callback) {
-  const drawn = () => map.once("render", callback);
-  if (map.isSourceLoaded("results")) { drawn(); map.triggerRepaint(); return; }
-  const loaded = (event) => {
-    if (event.sourceId !== "results" || !map.isSourceLoaded("results")) return;
-    map.off("sourcedata", loaded);
-    drawn();
-  };
-  map.on("sourcedata", loaded);
+  whenSourcesLoaded(map, ["results"], () => {
+    map.once("render", callback);
+    map.triggerRepaint();
+  });
 }
 
 // The preview: one mosaic layer of every matching item's image, newest on top, drawn by the

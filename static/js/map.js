@@ -36,8 +36,6 @@ export function createMap(container, initial = { sources: {}, layers: [] }, view
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   // The outlines come after the initial sources (a page's footprints): their world-wide lines
   // kept the map's one GeoJSON worker busy while the footprints waited, ~0.15 s.
-  const initialIds = Object.keys(initial.sources);
-  const initialLoaded = () => initialIds.every((id) => map.isSourceLoaded(id));
   const outlinesData = fetch(outlines).then((response) => response.json());
   const addOutlines = async () => {
     const world = await outlinesData;
@@ -51,16 +49,20 @@ export function createMap(container, initial = { sources: {}, layers: [] }, view
       paint: { "line-color": "#6b7b88", "line-width": 0.8 },
     }, initial.layers[0]?.id);
   };
-  onStyleReady(map, () => {
-    if (initialLoaded()) { addOutlines(); return; }
-    const waiting = () => {
-      if (!initialLoaded()) return;
-      map.off("sourcedata", waiting);
-      addOutlines();
-    };
-    map.on("sourcedata", waiting);
-  });
+  onStyleReady(map, () => whenSourcesLoaded(map, Object.keys(initial.sources), addOutlines));
   return map;
+}
+
+// Run `callback` once, when the sources `ids` of `map` have all loaded (at once if they have).
+export function whenSourcesLoaded(map, ids, callback) {
+  const loaded = () => ids.every((id) => map.isSourceLoaded(id));
+  if (loaded()) { callback(); return; }
+  const check = () => {
+    if (!loaded()) return;
+    map.off("sourcedata", check);
+    callback();
+  };
+  map.on("sourcedata", check);
 }
 
 // Run `callback` once the map's style is ready for sources and layers. Not MapLibre's "load",
