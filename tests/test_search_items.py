@@ -9,6 +9,8 @@ import time
 
 import morecantile
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from shapely.geometry import box, shape
 from shapely.ops import unary_union
 
@@ -100,6 +102,30 @@ def test_a_small_search_is_read_once_for_all_its_tiles(demo, django_assert_num_q
         for tile in tiles[1:]:
             found.append(search_items_find(context=context, bbox=tuple(TMS.bounds(tile))))
     assert sum(len(tile.items) for tile in found) > len(tiles)
+
+
+def test_only_a_few_whole_searches_are_kept_at_once(demo, monkeypatch):
+    """Up to 500 items each: the oldest whole search is dropped (and read again when its
+    tiles come back) instead of many staying in memory."""
+    monkeypatch.setattr(search_items, "SEARCH_WHOLE_KEPT", 2)
+    days = ["2024-09-09", "2024-09-12", "2024-09-15"]
+    search_ids = [
+        search_register_as(
+            credentials=ANONYMOUS,
+            query={"collections": [GFM], "datetime": f"{day}T00:00:00Z/{day}T23:59:59Z"},
+        )
+        for day in days
+    ]
+    first, second = search_tiles(demo, [GFM], 13)[:2]
+    contexts = [search_context_find(credentials=ANONYMOUS, search_id=i) for i in search_ids]
+    for context in contexts:
+        search_items_find(context=context, bbox=tuple(TMS.bounds(first)))
+    with CaptureQueriesContext(connection) as queries:
+        search_items_find(context=contexts[-1], bbox=tuple(TMS.bounds(second)))
+    assert len(queries) == 0  # the newest is kept
+    with CaptureQueriesContext(connection) as queries:
+        search_items_find(context=contexts[0], bbox=tuple(TMS.bounds(second)))
+    assert len(queries) > 0  # the oldest was dropped
 
 
 def test_a_search_over_more_items_is_read_tile_by_tile(demo, monkeypatch):

@@ -40,8 +40,10 @@ MOSAIC_MAX_ITEMS = 50  # items per mosaic tile; a tile showing more is unreadabl
 # A search matching more items than this is bounded by its area or its collections' extents:
 # the box around its items would cost a read of them all.
 EXTENT_MAX_ITEMS = 10_000
-# A search over collections of at most this many visible items is read whole for its tiles.
+# A search over collections of at most this many visible items is read whole for its tiles;
+# so many whole searches are kept at once (a few MB each at most).
 SEARCH_WHOLE_MAX_ITEMS = 500
+SEARCH_WHOLE_KEPT = 16
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,9 @@ def search_items_find(*, context: SearchContext, bbox: BBox) -> CatalogItems:
         whole = None
         if searched_items(viewer=viewer, search=context.search) <= SEARCH_WHOLE_MAX_ITEMS:
             whole = catalog_cached(
-                ("search-whole", *key), lambda: _search_whole(viewer, context.search)
+                ("search-whole", *key),
+                lambda: _search_whole(viewer, context.search),
+                room=SEARCH_WHOLE_KEPT,
             )
         if whole is None:
             compute = lambda: _search_items(viewer, context.search, bbox)  # noqa: E731
