@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from benchlib import ROOT, server_process
-from explore_map import CHROMIUM, PAGES, PROGRESS, demo_env, demo_prepare
+from explore_map import CHROMIUM, PAGES, PROGRESS, demo_env, demo_prepare, one_run
 
 BARE_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="maplibre-gl.css">
@@ -94,19 +94,11 @@ Server(("127.0.0.1", PORT), Proxy).serve_forever()
 FOOTPRINTS_DRAWN = f"() => {{ ({PROGRESS})(); return Boolean(window.benchTimes?.footprints); }}"
 
 
-def cold_runs(browser, url: str, runs: int, *, done: str = PROGRESS) -> dict[str, list[float]]:
-    """explore_map.py's stage times (ms) of ``runs`` loads of ``url``, each in a new context,
-    until ``done`` (a predicate in the page)."""
+def cold_runs(browser, base: str, path: str, runs: int, *, done: str = PROGRESS) -> dict:
+    """explore_map.py's stage times (ms) of ``runs`` cold loads of ``path``, until ``done``."""
     samples: dict[str, list[float]] = {"footprints": [], "preview": []}
     for _ in range(runs):
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        try:
-            page = context.new_page()
-            page.goto(url, wait_until="commit")
-            page.wait_for_function(done, polling="raf", timeout=60_000)
-            times = page.evaluate("window.benchTimes")
-        finally:
-            context.close()
+        times, _ = one_run(browser, base, path, done=done)
         for stage in samples:
             if stage in times:
                 samples[stage].append(times[stage])
@@ -156,9 +148,9 @@ def explore_floors_bench(*, demo_dir: str, runs: int, port: int) -> None:
         (bare / "bare.html").write_text(BARE_PAGE)
         server = static_server(bare, port + 2)
         try:
-            url = f"http://127.0.0.1:{port + 2}/bare.html"
-            cold_runs(browser, url, 1, done=FOOTPRINTS_DRAWN)  # Chromium's own start
-            samples = cold_runs(browser, url, runs, done=FOOTPRINTS_DRAWN)
+            base = f"http://127.0.0.1:{port + 2}"
+            cold_runs(browser, base, "/bare.html", 1, done=FOOTPRINTS_DRAWN)  # Chromium's start
+            samples = cold_runs(browser, base, "/bare.html", runs, done=FOOTPRINTS_DRAWN)
         finally:
             server.shutdown()
         print("bare map (MapLibre and one footprint, static files)")
@@ -172,9 +164,9 @@ def explore_floors_bench(*, demo_dir: str, runs: int, port: int) -> None:
             time.sleep(1)
             try:
                 for name, path in PAGES.items():
-                    url = f"http://127.0.0.1:{port + 1}{path}"
-                    cold_runs(browser, url, 1)  # records the page's tile answers
-                    samples = cold_runs(browser, url, runs)
+                    base = f"http://127.0.0.1:{port + 1}"
+                    cold_runs(browser, base, path, 1)  # records the page's tile answers
+                    samples = cold_runs(browser, base, path, runs)
                     print(f"{name}, instant tiles  {path}")
                     print(median_line("results + footprints", samples["footprints"]))
                     print(median_line("preview drawn", samples["preview"]))

@@ -75,8 +75,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def one_run(browser, base: str, path: str) -> tuple[dict[str, float], Counter]:
-    """One cold load of ``path``: the stage times (ms) and the preview tiles' statuses."""
+def one_run(
+    browser, base: str, path: str, *, done: str = PROGRESS
+) -> tuple[dict[str, float], Counter]:
+    """One cold load of ``path`` until ``done`` (a predicate in the page, PROGRESS's stages by
+    default): the stage times (ms) and the preview tiles' statuses."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     statuses: Counter = Counter()
     page = context.new_page()
@@ -90,7 +93,7 @@ def one_run(browser, base: str, path: str) -> tuple[dict[str, float], Counter]:
     )
     try:
         page.goto(base + path, wait_until="commit")
-        page.wait_for_function(PROGRESS, polling="raf", timeout=60_000)
+        page.wait_for_function(done, polling="raf", timeout=60_000)
         times = page.evaluate("window.benchTimes")
     finally:
         context.close()
